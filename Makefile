@@ -1,0 +1,62 @@
+# seisnb: the two set-up commands (see README).
+#   make test  - create .venv if missing, install (constraints-pinned), then export/clean checks, nbdev_test, pytest
+#   make run   - install the same way, execute every notebook headless with papermill into runs/<timestamp>/
+# Override CONSTRAINTS= (empty) or PYTHON= to use your own CUDA torch or interpreter.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+CONSTRAINTS ?= constraints-cpu.txt
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.seisnb-installed
+NBDEV_WORKERS ?= 2
+
+.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seisnb needs Python 3.11 (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python settings.ini setup.py $(CONSTRAINTS)
+	$(BIN)/python -m pip install --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) torch==2.13.0
+	$(BIN)/python -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (seisnb)"
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# nbdev_export and nbdev_clean must leave the working tree exactly as they found it.
+check-sync: install
+	@before="$$(git status --porcelain --untracked-files=all -- seisnb nbs)"; \
+	$(BIN)/nbdev_export; \
+	after="$$(git status --porcelain --untracked-files=all -- seisnb nbs)"; \
+	if [ "$$before" != "$$after" ]; then echo "FAIL: nbdev_export changed the library (notebooks and seisnb/ out of sync):"; diff <(echo "$$before") <(echo "$$after"); exit 1; fi; \
+	$(BIN)/nbdev_clean; \
+	after2="$$(git status --porcelain --untracked-files=all -- seisnb nbs)"; \
+	if [ "$$after" != "$$after2" ]; then echo "FAIL: nbdev_clean changed notebooks (outputs or metadata committed):"; diff <(echo "$$after") <(echo "$$after2"); exit 1; fi; \
+	echo "nbdev_export and nbdev_clean left no diff"
+
+nbdev-test: install
+	cd nbs && MPLBACKEND=Agg ../$(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing
+
+pytest: install
+	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi; exit $$rc
+
+test: install
+	$(MAKE) check-sync
+	$(MAKE) nbdev-test
+	$(MAKE) pytest
+
+run: install
+	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py
+
+bench: install
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+docs: install
+	$(BIN)/nbdev_docs
+
+clean-runs:
+	rm -rf runs/

@@ -1,0 +1,68 @@
+"""Execute seisnb's notebooks headless with papermill and summarise the run.
+
+`make run` calls this: every filled notebook in nbs/ runs with its small default parameters
+(plus `out_dir`) into runs/<timestamp>/, and runs/<timestamp>/summary.md gets one line per
+notebook: status, wall time, the metrics it recorded and the figures it saved.
+"""
+from __future__ import annotations
+import argparse, json, os, sys, time, traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT/'nbs'
+
+def notebooks(pattern:str='[0-9]*.ipynb') -> list[Path]:
+    "The numbered notebooks in reading order."
+    return sorted(NBS.glob(pattern))
+
+def run_one(nb:Path, out_dir:Path, params:dict|None=None, timeout:int=900) -> dict:
+    "Run one notebook with papermill into `out_dir`; return its status, wall time and record."
+    import papermill as pm
+    out_dir.mkdir(parents=True, exist_ok=True)
+    p = dict(out_dir=str(out_dir.resolve()), **(params or {}))
+    t0, status, err = time.time(), 'ok', ''
+    try:
+        pm.execute_notebook(str(nb), str(out_dir/nb.name), parameters=p, cwd=str(NBS), kernel_name='python3', language='python',
+                            progress_bar=False, execution_timeout=timeout, log_output=False)
+    except Exception as e:
+        status, err = 'FAILED', f'{type(e).__name__}: {str(e)[-2000:]}'
+    rec_fn = out_dir/f'{nb.stem}.metrics.json'
+    rec = json.loads(rec_fn.read_text()) if rec_fn.exists() else {}
+    return dict(notebook=nb.stem, status=status, wall_s=round(time.time()-t0, 1), error=err,
+                metrics=rec.get('metrics', {}), figures=rec.get('figures', []))
+
+def _fmt(v):
+    if isinstance(v, float): return f'{v:.4g}'
+    if isinstance(v, list) and len(v) > 6: return f'[{len(v)} values]'
+    return str(v)
+
+def summary_md(results:list[dict], run_dir:Path) -> str:
+    lines = [f'# seisnb run {run_dir.name}', '', f'Data mirror: {os.environ.get("SEISNB_DATA_DIR") or "auto (../shared/data if present)"}', '',
+             '| notebook | status | wall s | metrics | figures |', '|---|---|---|---|---|']
+    for r in results:
+        m = '; '.join(f'{k}={_fmt(v)}' for k, v in r['metrics'].items())
+        f = ', '.join(Path(x).name for x in r['figures'])
+        lines.append(f"| {r['notebook']} | {r['status']} | {r['wall_s']} | {m} | {f} |")
+    for r in results:
+        if r['error']: lines += ['', f"## {r['notebook']} failed", '```', r['error'], '```']
+    return '\n'.join(lines) + '\n'
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--only', nargs='*', help='notebook stems to run (default: all numbered notebooks)')
+    ap.add_argument('--out', help='run folder (default runs/<UTC timestamp>)')
+    a = ap.parse_args(argv)
+    nbs = [nb for nb in notebooks() if not a.only or nb.stem in a.only]
+    run_dir = Path(a.out) if a.out else ROOT/'runs'/datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+    run_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for nb in nbs:
+        print(f'running {nb.name} ...', flush=True)
+        r = run_one(nb, run_dir); results.append(r)
+        print(f"  {r['status']} in {r['wall_s']} s; metrics: {', '.join(r['metrics'])}", flush=True)
+        (run_dir/'summary.md').write_text(summary_md(results, run_dir))
+    print(f'summary: {run_dir/"summary.md"}')
+    return 0 if all(r['status'] == 'ok' for r in results) else 1
+
+if __name__ == '__main__': sys.exit(main())
