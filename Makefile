@@ -35,10 +35,11 @@ check-sync: install
 	$(BIN)/nbdev_clean; \
 	after2="$$(git status --porcelain --untracked-files=all -- seisnb nbs)"; \
 	if [ "$$after" != "$$after2" ]; then echo "FAIL: nbdev_clean changed notebooks (outputs or metadata committed):"; diff <(echo "$$after") <(echo "$$after2"); exit 1; fi; \
-	echo "nbdev_export and nbdev_clean left no diff"
+	echo "nbdev_export and nbdev_clean left no diff"; \
+	$(BIN)/python tools/make_readme.py --check
 
 nbdev-test: install
-	cd nbs && MPLBACKEND=Agg ../$(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing
+	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing
 
 pytest: install
 	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra; rc=$$?; \

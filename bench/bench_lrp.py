@@ -1,0 +1,44 @@
+"""LRP cost against one forward + backward pass of the same batch (issue 4, 06_interpret).
+
+Target: relevance for a batch of 256 windows (3 x 500) through the paper's detector costs at most
+3x one forward + backward pass (gradients to the weights, as one training step without the update).
+Both are timed in this process, median of repeated runs; the script prints the ratio per LRP rule.
+"""
+import time, statistics
+import torch, torch.nn as nn
+from seisnb.interpret import lrp
+
+def detector_like() -> nn.Sequential:
+    "The paper's detector: 7 x [Conv1d(32, k3, s2, p1), ReLU], Flatten, Linear, ReLU, Linear -> 1 logit."
+    try:
+        from seisnb.detector import detector_cnn
+        return detector_cnn(), 'seisnb.detector.detector_cnn'
+    except (ImportError, AttributeError):
+        layers, c = [], 3
+        for _ in range(7): layers += [nn.Conv1d(c, 32, 3, 2, 1), nn.ReLU()]; c = 32
+        return nn.Sequential(*layers, nn.Flatten(), nn.Linear(32 * 4, 32), nn.ReLU(), nn.Linear(32, 1)), 'local copy'
+
+def timeit(f, n=15, warm=3) -> float:
+    for _ in range(warm): f()
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+def main(bs=256):
+    torch.manual_seed(0)
+    model, src = detector_like()
+    model.eval()
+    x = torch.randn(bs, 3, 500)
+    def fwd_bwd():
+        model.zero_grad(set_to_none=True)
+        model(x).sum().backward()
+    base = timeit(fwd_bwd)
+    print(f'model: {src}; batch {bs} x 3 x 500; torch threads {torch.get_num_threads()}')
+    print(f'forward + backward: {base*1e3:.1f} ms')
+    for name, kw in [('epsilon', dict(rule='epsilon')), ('alpha-beta beta=0', dict(rule='alphabeta', beta=0.0)),
+                     ('alpha-beta beta=0.5', dict(rule='alphabeta', beta=0.5)), ('alpha-beta beta=1', dict(rule='alphabeta', beta=1.0))]:
+        t = timeit(lambda: lrp(model, x, **kw))
+        print(f'LRP {name:20s}: {t*1e3:7.1f} ms  ratio {t/base:.2f} (target <= 3)')
+
+if __name__ == '__main__': main()
