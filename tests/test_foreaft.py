@@ -158,10 +158,10 @@ def test_real_data_path_end_to_end(tmp_path):
     "The notebook's real-data branch (`data_path` set, as in 07_norcia.yaml) on a synthetic SeisBench folder."
     import papermill as pm, yaml
     from seisnb.waveforms import write_seisbench
-    X, meta = synth_foreaft(300, seed=4)
+    X, meta = synth_foreaft(600, seed=4)
     write_seisbench(tmp_path/'sb', X, meta.drop(columns=['row', 'label', 'days_from_mainshock']))
     p = yaml.safe_load((ROOT/'nbs'/'params'/'07_norcia.yaml').read_text())
-    p.update(data_path=str(tmp_path/'sb'), out_dir=str(tmp_path/'run'), epochs=3, n_explain=8, n_background=16,
+    p.update(data_path=str(tmp_path/'sb'), out_dir=str(tmp_path/'run'), epochs=6, lr=3e-3, n_explain=8, n_background=16,
              gradient_nsamples=50, n_threads=1, by_station=True)
     pm.execute_notebook(str(NB), str(tmp_path/'out.ipynb'), parameters=p, cwd=str(NB.parent), kernel_name='python3',
                         language='python', progress_bar=False, log_output=False)
