@@ -2,9 +2,11 @@
 
 Target: relevance for a batch of 256 windows (3 x 500) through the paper's detector costs at most
 3x one forward + backward pass (gradients to the weights, as one training step without the update).
-Both are timed in this process, median of repeated runs; the script prints the ratio per LRP rule.
+Both are timed in this process, interleaved round by round (the machine is shared), and the median of the
+per-round ratios is printed per LRP rule. Default: one torch thread, which gives the steadiest numbers on a
+loaded 2-core machine; `python bench/bench_lrp.py 2` uses two.
 """
-import time, statistics
+import sys, time, statistics
 import torch, torch.nn as nn
 from seisnb.interpret import lrp
 
@@ -30,7 +32,8 @@ def ratios(base, fs:dict, n=11, warm=2) -> dict:
         for k, f in fs.items(): tv[k].append(_t(f))
     return statistics.median(tb), {k: (statistics.median(v), statistics.median([a / b for a, b in zip(v, tb)])) for k, v in tv.items()}
 
-def main(bs=256):
+def main(bs=256, threads=1):
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     model, src = detector_like()
     model.eval()
@@ -47,4 +50,4 @@ def main(bs=256):
     for name, (t, r) in res.items():
         print(f'LRP {name:20s}: {t*1e3:7.1f} ms  ratio {r:.2f} (target <= 3) {"ok" if r <= 3 else "MISSED"}')
 
-if __name__ == '__main__': main()
+if __name__ == '__main__': main(threads=int(sys.argv[1]) if len(sys.argv) > 1 else 1)

@@ -61,12 +61,14 @@ def test_interrupt_then_resume(cat, tmp_path):
     with pytest.raises(RuntimeError, match='interrupted'): compute_bgrid(cat, store=st, n_threads=1, _after_unit=boom, **kw)
     assert not st.exists() and _partial(st).exists()
     with pytest.raises(FileNotFoundError, match='incomplete'): open_bgrid(st)
-    n_done = len(list((_partial(st) / '_done').iterdir()))
+    n_done = len(_markers(st))
     done = []
     ds = compute_bgrid(cat, store=st, _after_unit=done.append, **kw)
     assert len(done) == 16 - n_done and n_done >= 3
     assert not _partial(st).exists()
     xr.testing.assert_identical(ds.load(), compute_bgrid(cat, **kw))
+
+def _markers(st): return [p for p in (_partial(st) / '_done').glob('*_*') if p.suffix != '.tmp']
 
 def test_kill_then_resume(cat, tmp_path):
     "A run killed with SIGKILL mid-way leaves only the partial store; the rerun completes it identically."
@@ -74,19 +76,22 @@ def test_kill_then_resume(cat, tmp_path):
     cat.to_pickle(tmp_path / 'cat.pkl'); st = tmp_path / 'k.zarr'
     script = textwrap.dedent(f"""
         import time, pandas as pd
-        from seisnb.bgrid import compute_bgrid
+        import seisnb.bgrid as bg
+        _cu = bg.compute_unit
+        def slow(*a, **k): time.sleep(0.4); return _cu(*a, **k)      # slow every unit down so the kill lands mid-run
+        bg.compute_unit = slow
         cat = pd.read_pickle({str(tmp_path / 'cat.pkl')!r})
-        compute_bgrid(cat, store={str(st)!r}, n_threads=1, _after_unit=lambda k: time.sleep(1.0), **{kw!r})
+        bg.compute_bgrid(cat, store={str(st)!r}, n_threads=1, **{kw!r})
         """)
     p = subprocess.Popen([sys.executable, '-c', script], stderr=subprocess.PIPE)
     t0 = time.time()
     while time.time() - t0 < 60:
-        if (_partial(st) / '_done').exists() and len(list((_partial(st) / '_done').glob('*_*'))) >= 2: break
+        if (_partial(st) / '_done').exists() and len(_markers(st)) >= 2: break
         if p.poll() is not None: pytest.fail(f'child ended early: {p.stderr.read().decode()[-2000:]}')
         time.sleep(0.05)
     p.send_signal(signal.SIGKILL); p.wait()
     assert not st.exists(), 'a killed run must not leave a store that looks complete'
-    n_done = len(list((_partial(st) / '_done').glob('*_*')))
+    n_done = len(_markers(st))
     assert 2 <= n_done < 16
     done = []
     ds = compute_bgrid(cat, store=st, _after_unit=done.append, **kw)
@@ -128,3 +133,18 @@ def test_bad_input(cat):
     with pytest.raises(ValueError, match='latitude has 1 missing'): compute_bgrid(cat.assign(latitude=np.r_[np.nan, cat.latitude.values[1:]]), progress=False, **GRID)
     with pytest.raises(TypeError, match='client must be'): compute_bgrid(cat, client=3, progress=False, **GRID)
     assert STENCIL_TOL < 1e-6
+
+@pytest.mark.parametrize('seed', range(12))
+def test_exact_fuzz(seed):
+    "Tiny random catalogs full of edge cases (same-day events, repeated magnitudes, few events) on a whole small grid."
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 120))
+    days = np.sort(rng.integers(0, 90, n) + rng.uniform(0, 0.99, n) * (rng.random() < 0.5))
+    mags = rng.choice([2.0, 2.1, 2.3, 2.6, 3.0, 3.8], n, p=rng.dirichlet(np.ones(6) * rng.uniform(0.2, 3)))
+    if rng.random() < 0.3: mags = mags + rng.uniform(-0.04, 0.04, n)    # unbinned
+    cat = pd.DataFrame(dict(time=pd.Timestamp('2001-01-01', tz='UTC') + pd.to_timedelta(days, 'D'),
+                            latitude=rng.uniform(40., 40.5, n), longitude=rng.uniform(140., 140.5, n), mag=mags))
+    kw = dict(r=float(rng.choice([0.1, 0.15, 0.25])), t=int(rng.integers(1, 40)), lat=(40., 40.5), lon=(140., 140.5),
+              start='2001-01-01', end='2001-04-10', chunks=(30, 2, 3))
+    for est, mc in (('bpositive', None), ('bpositive', 2.1), ('aki', 2.1)):
+        _cmp(cat, (slice(None), slice(None)), slice(None), estimator=est, mc=mc, dm_min=float(rng.choice([0.1, 0.2])), **kw)

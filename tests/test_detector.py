@@ -75,7 +75,7 @@ def test_scan_equals_window_by_window():
     data[:, 900:960] *= 50
     sc = scan_continuous(m, data, stride_s=1., batch=7)
     assert len(sc) == 96 and sc.time.tolist()[:3] == [0., 1., 2.]
-    w = normalize_windows(sliding_windows(data, 500, 20))
+    w = normalize_windows(sliding_windows(data, 500, 20), demean=True)
     np.testing.assert_allclose(sc.probability, predict_proba(m, w), atol=1e-5)
     sc2 = scan_continuous(m, data, stride_s=0.5, t0=100.)
     assert len(sc2) == 191 and sc2.time[1] == 100.5
@@ -90,7 +90,7 @@ def test_scan_bad_input():
     with pytest.raises(ValueError, match='NaN/Inf'): scan_continuous(m, bad)
     with pytest.raises(ValueError, match='expected'): scan_continuous(m, data.T)
     z = np.zeros((3, 1000), np.float32)
-    with pytest.warns(UserWarning, match='26 all-zero window'): sc = scan_continuous(m, z)
+    with pytest.warns(UserWarning, match=r'26 all-zero \(or constant\) window'): sc = scan_continuous(m, z)
     assert sc.probability.isna().all()
 
 def test_detections_grouping():
@@ -105,3 +105,16 @@ def test_train_bad_input():
     with pytest.raises(ValueError, match="No 'dev' windows"): train_detector(X, np.r_[np.zeros(5), np.ones(5)], split=['train'] * 10)
     X[0, 0, 0] = np.inf
     with pytest.raises(ValueError, match='NaN/Inf'): predict_proba(detector_cnn(), X)
+
+def test_weights_load_in_fastai_learner(tmp_path):
+    "The .pth written by save_detector is a plain state_dict that fastai's Learner.load accepts."
+    from fastai.learner import Learner
+    from fastai.data.core import DataLoaders
+    from torch.utils.data import DataLoader, TensorDataset
+    X, y, _ = synth_windows(8, 8, seed=6)
+    m = detector_cnn(); save_detector(m, tmp_path/'det', seed=0)
+    ds = TensorDataset(torch.as_tensor(X), torch.as_tensor(y, dtype=torch.float32)[:, None])
+    learn = Learner(DataLoaders(DataLoader(ds, 4), DataLoader(ds, 4)), detector_cnn(), loss_func=nn.BCEWithLogitsLoss(),
+                    path=tmp_path, model_dir='.')
+    learn.load('det', with_opt=False)
+    np.testing.assert_allclose(predict_proba(learn.model, X), predict_proba(m, X), atol=1e-6)

@@ -2,7 +2,8 @@
 layer support and bad input. Tolerances are stated per test (float64 unless noted)."""
 import pytest
 import torch, torch.nn as nn
-from seisnb.interpret import lrp, lrp_steps, layer_sums, conservation_error, _lrp_alphabeta
+import itertools
+from seisnb.interpret import lrp, lrp_steps, layer_sums, conservation_error, _lrp_alphabeta, _conv1d_input_grad
 
 torch.set_num_threads(1)
 RULES = [dict(rule='epsilon'), dict(rule='alphabeta', beta=0.0), dict(rule='alphabeta', beta=0.5), dict(rule='alphabeta', beta=1.0)]
@@ -129,14 +130,27 @@ def test_conv_equals_dense_equivalent(kw):
 def test_stacked_alphabeta_equals_per_term():
     "The one-call stacked alpha-beta path equals the term-by-term path (1e-12)."
     net, x = conv_net(), torch.randn(4, 3, 64, dtype=torch.float64)
-    st = lrp_steps(net)[0]
-    R = torch.randn(4, 8, 32, dtype=torch.float64)
-    for beta in (0.0, 0.5, 1.0):
-        a = _lrp_alphabeta(st, x, R, 1 + beta, beta, 1e-6)
-        st.cdim = None
-        b = _lrp_alphabeta(st, x, R, 1 + beta, beta, 1e-6)
-        st.cdim = 1
-        assert (a - b).abs().max() < 1e-12
+    for i in (0, 2):   # signed input (first layer) and non-negative input (after a ReLU)
+        st = lrp_steps(net)[i]
+        a = x if i == 0 else torch.relu(torch.randn(4, 8, 32, dtype=torch.float64))
+        z = st.forward(a)
+        R = torch.randn_like(z)
+        for beta in (0.0, 0.5, 1.0):
+            r1 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
+            st.cdim = None
+            r2 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
+            st.cdim = 1
+            assert (r1 - r2).abs().max() < 1e-12
+
+def test_conv_input_grad_fast_path():
+    "The tap-by-tap input gradient used for few input channels equals torch's convolution backward (1e-12)."
+    torch.manual_seed(0)
+    for c, k, s, p, d, L in itertools.product([1, 3, 8], [1, 3, 4], [1, 2, 3], [0, 1, 3], [1, 2], [7, 16, 33]):
+        if L + 2 * p - d * (k - 1) - 1 < 0: continue
+        x, w = torch.randn(2, c, L, dtype=torch.float64), torch.randn(4, c, k, dtype=torch.float64)
+        g = torch.randn_like(torch.nn.functional.conv1d(x, w, None, s, p, d))
+        ref = torch.ops.aten.convolution_backward(g, x, w, None, (s,), (p,), (d,), False, [0], 1, (True, False, False))[0]
+        assert (ref - _conv1d_input_grad(x, w, g, (s,), (p,), (d,), 1)).abs().max() < 1e-12
 
 # ---- layer support --------------------------------------------------------------------------------
 

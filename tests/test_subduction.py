@@ -1,0 +1,128 @@
+"""seisnb.subduction beyond the notebook: no-leak splits (synthetic and real), bad input, LRP = captum, save/reload,
+and a reduced real-data regression (skipped without ../shared/data)."""
+import json
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from seisnb.subduction import (FEATURES, TARGET, BINARY, TERNARY, read_region, read_megathrust, magnitude_classes,
+                               select_features, SegmentTransform, exclusion_split, check_no_leak, segment_net,
+                               fit_scenario, save_fit, load_fit, predict_segments, segment_relevance, exclusion_sweep)
+from seisnb.synth import write_synth_subduction
+
+DISTANCES = range(0, 650, 50)
+
+@pytest.fixture(scope='module')
+def synth(tmp_path_factory):
+    d = tmp_path_factory.mktemp('synth')
+    write_synth_subduction(d, seed=0)
+    return d, read_megathrust(d)
+
+def _assert_no_leak(table, d_km, scenario):
+    tr, te = exclusion_split(table, scenario, d_km)
+    assert not (tr & te).any()
+    for r, g in table.groupby('region'):
+        m = (table.region == r).to_numpy()
+        a, b = table.pos_km.to_numpy()[m & tr], table.pos_km.to_numpy()[m & te]
+        if len(a): assert np.abs(a[:, None] - b[None, :]).min() > d_km, (r, scenario, d_km)
+        # everything farther than d from the test portion (and not in it) is used for training
+        far = np.abs(table.pos_km.to_numpy()[m][:, None] - b[None, :]).min(1) > d_km
+        assert (tr[m] == far).all()
+    return tr, te
+
+def test_no_leak_synthetic(synth):
+    _, t = synth
+    for d in DISTANCES:
+        tested = np.zeros(len(t), int)
+        for s in range(5):
+            tr, te = _assert_no_leak(t, d, s); tested += te
+        assert (tested == 1).all()
+
+def test_no_leak_real(data_dir):
+    t = read_megathrust()
+    assert len(t) == 591 and t.region.nunique() == 8
+    for d in DISTANCES:
+        for s in range(5):
+            tr, te = _assert_no_leak(t, d, s)
+            assert check_no_leak(t, tr, te, d) > d
+
+def test_bad_region_files(synth, tmp_path):
+    folder, _ = synth
+    df = pd.read_csv(folder/'alu.csv', index_col=0)
+    df.drop(columns=TARGET).to_csv(tmp_path/'a.csv')
+    with pytest.raises(ValueError, match="target column 'MR_GCMT' missing"): read_region(tmp_path/'a.csv')
+    df.drop(columns=['SED_AVE']).to_csv(tmp_path/'b.csv')
+    with pytest.raises(ValueError, match=r"missing \['SED_AVE'\], unexpected \[\]"): read_region(tmp_path/'b.csv')
+    df.assign(EXTRA=1.0).to_csv(tmp_path/'c.csv')
+    with pytest.raises(ValueError, match=r"unexpected \['EXTRA'\]"): read_region(tmp_path/'c.csv')
+    df.assign(MR_GCMT='x').to_csv(tmp_path/'d.csv')
+    with pytest.raises(ValueError): read_region(tmp_path/'d.csv')
+    with pytest.raises(FileNotFoundError, match="no"): read_megathrust(tmp_path, regions=['alu'])
+
+def test_bad_splits_and_thresholds(synth):
+    _, t = synth
+    with pytest.raises(ValueError, match='leaves no training segments'): exclusion_split(t, 2, 10_000)
+    with pytest.raises(ValueError, match='expected 0..4'): exclusion_split(t, -1, 0)
+    with pytest.raises(ValueError, match='>= 0 km'): exclusion_split(t, 0, -50)
+    with pytest.raises(ValueError, match='at least n_portions'): exclusion_split(t[t.region == 'alu'].head(3), 0, 0)
+    with pytest.raises(ValueError, match='increasing'): magnitude_classes([7.0], [8.3, 6.4])
+    with pytest.raises(ValueError, match='leaves no training segments'): fit_scenario(t, BINARY, 2, 10_000)
+
+def test_missing_value_rule(synth):
+    _, t = synth
+    feats, dropped = select_features(t, max_missing=0.5)
+    assert list(dropped) == ['LRO_DG_STD'] and dropped['LRO_DG_STD'] > 0.5 and len(feats) == 48
+    tr, _ = exclusion_split(t, 0, 0)
+    tf = SegmentTransform(feats).fit(t[tr])
+    assert set(tf.n_imputed) <= {f for f in feats if f[:3] in ('SRO', 'IRO', 'LRO')} and tf.n_imputed
+    Z = tf.transform(t)
+    assert np.isfinite(Z).all() and np.abs(Z).max() <= tf.clip
+    # training medians, not whole-table ones
+    col = 'SRO_DG_AVE'; j = feats.index(col)
+    assert tf.medians[j] == t.loc[tr, col].median()
+    with pytest.raises(ValueError, match='entirely blank'): SegmentTransform(['LRO_DG_STD']).fit(t.assign(LRO_DG_STD=np.nan))
+
+def test_lrp_equals_captum():
+    pytest.importorskip('captum')
+    from captum.attr import LRP
+    torch.manual_seed(0)
+    net = segment_net(48, 3).eval()
+    X = torch.randn(40, 48)
+    tg = net(X).argmax(1)
+    ref = LRP(net).attribute(X.clone().requires_grad_(True), target=tg).detach().numpy()
+    ours = segment_relevance(net, X.numpy(), eps=1e-9)
+    assert np.abs(ours - ref).max() <= 1e-4*np.abs(ref).max()
+    assert np.abs(ours - segment_relevance(net, X.numpy(), target=tg, eps=1e-9)).max() == 0
+
+def test_save_reload_predict(synth, tmp_path):
+    _, t = synth
+    f = fit_scenario(t, TERNARY, 1, 100, seed=3, epochs=3)
+    save_fit(f, tmp_path/'m'/'3cls'/'d0100'/'scenario1_seed3')
+    side = json.loads((tmp_path/'m'/'3cls'/'d0100'/'scenario1_seed3.json').read_text())
+    assert side['thresholds'] == [6.4, 8.3] and side['seed'] == 3 and side['d_km'] == 100 and len(side['transform']['lambdas']) == 48
+    model, tf, _ = load_fit(tmp_path/'m'/'3cls'/'d0100'/'scenario1_seed3')
+    for a, b in zip(model.state_dict().values(), f['model'].state_dict().values()): assert torch.equal(a, b)
+    new = t[f['test']].drop(columns=[TARGET, 'mw'])   # new segments: no target needed
+    p = predict_segments(tmp_path/'m', new)
+    assert (p.pred_class.to_numpy() == f['y_pred']).all() and p.attrs['n_models'] == 1
+    # a second model with other thresholds in the same folder is refused
+    save_fit(fit_scenario(t, BINARY, 1, 100, seed=3, epochs=2), tmp_path/'m'/'2cls'/'x')
+    with pytest.raises(ValueError, match='thresholds'): predict_segments(tmp_path/'m', new)
+    with pytest.raises(ValueError, match='lacks features'): predict_segments(tmp_path/'m'/'3cls', new.drop(columns='AGE'))
+
+def test_real_reduced_sweep(data_dir, tmp_path):
+    "Binary task on the real table, d = 0 and 600 km, one seed: a broken pipeline falls to chance (about 0.5)."
+    t = read_megathrust()
+    res, _ = exclusion_sweep(t, {'2cls': [8.0]}, distances=(0,), seeds=(0,), model_dir=tmp_path, epochs=20)
+    assert len(res) == 5 and len(list(tmp_path.rglob('*.pth'))) == 5
+    assert res.f1.mean() > 0.62, res.f1.tolist()
+
+def test_relevance_with_batchnorm():
+    "The optional batch norm stays LRP-compatible (seisnb.interpret folds it into the preceding Linear)."
+    torch.manual_seed(1)
+    net = segment_net(10, 2, hidden=(16, 8), bn=True)
+    net.train(); net(torch.randn(64, 10)); net.eval()     # non-trivial running statistics
+    X = np.random.default_rng(0).normal(size=(5, 10)).astype(np.float32)
+    R = segment_relevance(net, X)
+    assert R.shape == (5, 10) and np.isfinite(R).all() and np.abs(R).sum() > 0
