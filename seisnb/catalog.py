@@ -13,10 +13,10 @@ from .data import fetch, map_axes
 
 # %% auto #0
 __all__ = ['CATALOG_COLUMNS', 'LIMITS', 'FDSN_NAMES', 'GW_COLUMNS', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY',
-           'PRIORITY', 'CatalogError', 'CatalogWarning', 'validate_catalog', 'read_csv_catalog', 'read_japan_usgs',
-           'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text', 'read_quakeml', 'read_gulia_wiemer', 'MwRelation',
-           'canonical_mag_type', 'to_mw', 'homogenize_magnitudes', 'filter_catalog', 'mag_bins', 'mc_maxc',
-           'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
+           'PRIORITY', 'PRIORITY_MW', 'CatalogError', 'CatalogWarning', 'validate_catalog', 'read_csv_catalog',
+           'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text', 'read_quakeml',
+           'read_gulia_wiemer', 'MwRelation', 'canonical_mag_type', 'to_mw', 'homogenize_magnitudes', 'filter_catalog',
+           'mag_bins', 'mc_maxc', 'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
 
 # %% ../nbs/00_catalog.ipynb #989cdf5a
 CATALOG_COLUMNS = ('time', 'latitude', 'longitude', 'depth_km', 'mag', 'mag_type', 'event_id')
@@ -177,7 +177,7 @@ def read_csv_catalog(path,                   # delimited text file with a header
                      columns:dict|None=None, # rename file columns to catalog columns, e.g. {'magnitude': 'mag'}
                      fill:dict|None=None,    # constant values for catalog columns the file lacks, e.g. {'mag_type': 'Mw'}
                      sep:str=',',            # field delimiter
-                     encoding:str='utf-8',
+                     encoding:str='utf-8',   # text encoding of the file
                      id_prefix:str|None=None, # no event-id column: ids are `f'{id_prefix}{line}'`
                      **kw) -> pd.DataFrame:  # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
     "Read a delimited catalog with a column mapping into a validated catalog table."
@@ -212,7 +212,9 @@ def read_japan_usgs(path=None,            # the CSV; None: `fetch('japan_usgs')`
                             fill={'depth_km': np.nan, 'mag_type': mag_type}, **kw)
 
 # %% ../nbs/00_catalog.ipynb #ba961cbf
-def read_comcat_csv(path, **kw) -> pd.DataFrame:
+def read_comcat_csv(path,  # ComCat CSV file (`format=csv` answer of the USGS FDSN event service)
+                    **kw,  # passed to `read_csv_catalog` / `validate_catalog` (encoding=, duplicates=, ...)
+                   ) -> pd.DataFrame:
     "Read a USGS ComCat CSV (time,latitude,longitude,depth,mag,magType,...,id,...) into a catalog table."
     return read_csv_catalog(path, columns={'depth': 'depth_km', 'magType': 'mag_type', 'id': 'event_id'}, **kw)
 
@@ -221,7 +223,10 @@ FDSN_NAMES = {'eventid': 'event_id', 'time': 'time', 'latitude': 'latitude', 'lo
               'magtype': 'mag_type', 'magnitude': 'mag', 'author': 'author', 'catalog': 'catalog', 'contributor': 'contributor',
               'contributorid': 'contributor_id', 'magauthor': 'mag_author', 'eventlocationname': 'location_name', 'eventtype': 'event_type'}
 
-def read_fdsn_text(path, encoding:str='utf-8', **kw) -> pd.DataFrame:
+def read_fdsn_text(path,                 # FDSN event text file (`format=text`)
+                   encoding:str='utf-8', # text encoding of the file
+                   **kw,                 # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
+                  ) -> pd.DataFrame:
     "Read FDSN event text (`#EventID|Time|Latitude|...`, as ISC, USGS and INGV return) into a catalog table."
     txt, name = _read_text(path, encoding)
     all_lines = txt.splitlines()
@@ -244,7 +249,9 @@ def read_fdsn_text(path, encoding:str='utf-8', **kw) -> pd.DataFrame:
     return validate_catalog(df.replace({'depth_km': {'': np.nan}}), lines=lines, source=name, **kw)
 
 # %% ../nbs/00_catalog.ipynb #c16193b9
-def write_fdsn_text(df:pd.DataFrame, path) -> Path:
+def write_fdsn_text(df:pd.DataFrame, # a catalog table (validated again before writing)
+                    path,             # output file
+                   ) -> Path:
     "Write a catalog as FDSN event text (`#EventID|Time|...|EventLocationName`), times in UTC to the millisecond."
     df = validate_catalog(df)
     g = lambda c, d='': df[c].astype(str).str.replace('|', '/') if c in df.columns else pd.Series(d, index=df.index)
@@ -257,7 +264,9 @@ def write_fdsn_text(df:pd.DataFrame, path) -> Path:
     return Path(path)
 
 # %% ../nbs/00_catalog.ipynb #64c4b92d
-def read_quakeml(path, **kw) -> pd.DataFrame:
+def read_quakeml(path, # QuakeML 1.2 file
+                 **kw, # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
+                ) -> pd.DataFrame:
     "Read QuakeML through ObsPy: one row per event (preferred origin and magnitude), all magnitudes in `all_mags`."
     import obspy
     _, name = _read_text(path, encoding='utf-8')
@@ -298,8 +307,8 @@ def _gw_times(d:pd.DataFrame, year:np.ndarray) -> pd.Series:
 def read_gulia_wiemer(path,                  # whitespace text, 11 columns (see `GW_COLUMNS`)
                       mag_type:str='ML',     # magnitude type assumed for every event (the file has none)
                       decyear_tol:float=1e-3, # years (~9 h): allowed mismatch between components and decimal year
-                      encoding:str='utf-8',
-                      **kw) -> pd.DataFrame:
+                      encoding:str='utf-8',  # text encoding of the file
+                      **kw) -> pd.DataFrame: # passed to `validate_catalog`
     "Read a Gulia & Wiemer (2019) catalog (lon lat decyear month day mag depth hour minute second distance)."
     txt, name = _read_text(path, encoding)
     lines = _data_lines(txt)
@@ -377,7 +386,8 @@ MAG_TYPE_SPELLINGS = {'Mw': ('Mw', 'MW', 'mw', 'Mww', 'MWW', 'mww', 'Mwc', 'mwc'
                       'M_JMA': ('M_JMA', 'MJMA', 'Mjma', 'mjma', 'Mj', 'MJ', 'mj')}
 TYPE_MAP = {s: k for k, v in MAG_TYPE_SPELLINGS.items() for s in v}
 PROXY = {'Mv': 'M_JMA', 'ML': 'Mw'}
-PRIORITY = ('Ms', 'mb', 'Mv', 'ML', 'M_JMA', 'Mw')
+PRIORITY = ('Ms', 'mb', 'Mv', 'ML', 'M_JMA')   # Köhler et al. section 2: only these types, in this order
+PRIORITY_MW = PRIORITY + ('Mw',)               # the same, keeping events that report only Mw
 
 # %% ../nbs/00_catalog.ipynb #11d632d4
 def canonical_mag_type(types, type_map:dict|None=None) -> np.ndarray:
@@ -519,10 +529,12 @@ def filter_catalog(df:pd.DataFrame,
         _apply('region', df['longitude'].between(x0, x1) & df['latitude'].between(y0, y1))
     if depth is not None:
         d = df['depth_km']; lo, hi = depth
+        if lo is not None and hi is not None and lo > hi: raise ValueError(f"depth={depth}; expected (min, max) km with min <= max")
         _apply('depth_unknown', d.notna())
         _apply('depth', (d >= (-np.inf if lo is None else lo)) & (d <= (np.inf if hi is None else hi)))
     if time is not None:
         t0, t1 = [None if v is None else pd.Timestamp(v).tz_localize('UTC') if pd.Timestamp(v).tz is None else pd.Timestamp(v).tz_convert('UTC') for v in time]
+        if t0 is not None and t1 is not None and t0 >= t1: raise ValueError(f"time=({t0}, {t1}); expected a window [t0, t1) with t0 < t1")
         _apply('time', ((df['time'] >= t0) if t0 is not None else True) & ((df['time'] < t1) if t1 is not None else True))
     if min_mag is not None: _apply('min_mag', df['mag'] >= min_mag)
     out = df[keep].reset_index(drop=True)
@@ -530,11 +542,16 @@ def filter_catalog(df:pd.DataFrame,
     return out
 
 # %% ../nbs/00_catalog.ipynb #e064e275
-def mag_bins(mag, mbin:float=0.1) -> np.ndarray:
+def mag_bins(mag,              # magnitudes
+             mbin:float=0.1,   # bin width (magnitude units)
+            ) -> np.ndarray:
     "Magnitudes rounded to the bin centres of width `mbin` (robust to float noise)."
     return np.round(np.floor(np.asarray(mag, float) / mbin + 0.5 + 1e-9) * mbin, 10)
 
-def mc_maxc(mag, mbin:float=0.1, correction:float=0.0) -> float:
+def mc_maxc(mag,                  # magnitudes
+            mbin:float=0.1,       # bin width (magnitude units)
+            correction:float=0.0, # magnitude units added to the modal bin (0.2: Woessner & Wiemer 2005)
+           ) -> float:
     "Completeness magnitude by maximum curvature (Wiemer & Wyss 2000): the most populated magnitude bin, plus `correction`."
     b = mag_bins(mag, mbin)
     if len(b) == 0: raise ValueError("mc_maxc needs at least one magnitude; found none")
@@ -542,7 +559,10 @@ def mc_maxc(mag, mbin:float=0.1, correction:float=0.0) -> float:
     return float(v[np.argmax(n)] + correction)
 
 # %% ../nbs/00_catalog.ipynb #22e16a93
-def catalog_summary(df:pd.DataFrame, mbin:float=0.1, mc:float|None=None) -> dict:
+def catalog_summary(df:pd.DataFrame,     # a catalog table
+                    mbin:float=0.1,       # magnitude bin width of the histogram
+                    mc:float|None=None,   # completeness magnitude; None: maximum curvature
+                   ) -> dict:
     "Counts, time span, magnitude histogram, Mc (maximum curvature unless given) and events per year, all and above Mc."
     if len(df) == 0: raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
     mc = mc_maxc(df['mag'], mbin) if mc is None else mc
@@ -559,7 +579,10 @@ def catalog_summary(df:pd.DataFrame, mbin:float=0.1, mc:float|None=None) -> dict
 def plot_epicentres(df:pd.DataFrame,
                     extent:tuple=(135, 146, 35, 46), # (lon_min, lon_max, lat_min, lat_max), degrees; default: Köhler et al.'s box
                     color:str|None=None,  # 'depth', 'time' or 'mag'; None: depth if known, else time
-                    ax=None, size:float=1.5, title:str|None=None):
+                    ax=None,              # axes to draw on (None: new `map_axes`)
+                    size:float=1.5,       # marker area (points^2) of the smallest event; doubles per magnitude unit
+                    title:str|None=None,  # axes title (None: the event count)
+                   ):
     "Map of epicentres sized by magnitude and coloured by depth (or time/magnitude when depth is missing)."
     import matplotlib.pyplot as plt
     d = df[df['longitude'].between(extent[0], extent[1]) & df['latitude'].between(extent[2], extent[3])].sort_values('mag')
@@ -584,7 +607,11 @@ def plot_epicentres(df:pd.DataFrame,
     return ax
 
 # %% ../nbs/00_catalog.ipynb #9e11f776
-def plot_fmd(df:pd.DataFrame, mbin:float=0.1, ax=None, mc:float|None=None):
+def plot_fmd(df:pd.DataFrame,    # a catalog table
+             mbin:float=0.1,      # magnitude bin width
+             ax=None,             # axes to draw on (None: a new figure)
+             mc:float|None=None,  # completeness magnitude to mark; None: maximum curvature
+            ):
     "Frequency-magnitude distribution: incremental counts per bin and cumulative N(>=M), log scale, Mc marked."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5, 4))
@@ -596,7 +623,10 @@ def plot_fmd(df:pd.DataFrame, mbin:float=0.1, ax=None, mc:float|None=None):
     ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))})", ylabel='number of events')
     ax.legend(fontsize=8); return ax
 
-def plot_cumulative(df:pd.DataFrame, ax=None, mark:int=1):
+def plot_cumulative(df:pd.DataFrame, # a catalog table sorted by time
+                    ax=None,          # axes to draw on (None: a new figure)
+                    mark:int=1,       # number of largest events to label
+                   ):
     "Cumulative number of events through time, with the `mark` largest events labelled."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))

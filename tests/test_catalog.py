@@ -183,7 +183,7 @@ def test_homogenize_priority_and_report():
                                              depth_km=[10.]*4, mag=[5., 5., 5., 5.], mag_type=['MS', 'mb', 'MJMA', 'Mw'], event_id=list('abcd'),
                                              all_mags=[{'MS': 5.0, 'mb': 5.5}, {'mb': 5.0, 'ML': 4.0}, {'MJMA': 5.0}, {'Mw': 5.0, 'MS': 6.15}])))
     h = homogenize_magnitudes(cat)
-    assert h.mw_from.tolist() == ['Ms', 'mb', 'M_JMA', 'Ms']    # the paper's order Ms > mb > Mv > ML > M_JMA, Mw last
+    assert h.mw_from.tolist() == ['Ms', 'mb', 'M_JMA', 'Ms']    # the paper's order Ms > mb > Mv > ML > M_JMA
     assert h.mag.tolist() == pytest.approx([5.45, 5.27, 0.58*5 + 2.25, (6.165 + 6.18) / 2])
     assert h.mw_gap.tolist() == [False, False, False, True] and not h.mw_extrapolated.any()
     assert h.mag_type.eq('Mw').all() and h.mag_orig.tolist() == [5.0, 5.0, 5.0, 6.15]
@@ -196,6 +196,17 @@ def test_homogenize_priority_and_report():
     with pytest.warns(CatalogWarning, match='3 of 4 events dropped'):
         h3 = homogenize_magnitudes(cat, proxy={'ML': 'M_JMA'}, priority=('ML',))
     assert h3.mag.tolist() == pytest.approx([0.58*4 + 2.25])
+
+def test_default_priority_is_the_papers():
+    "Köhler et al. keep only Ms, mb, Mv, ML, M_JMA (in that order): an event reporting only Mw is excluded and counted."
+    assert PRIORITY == ('Ms', 'mb', 'Mv', 'ML', 'M_JMA') and PRIORITY_MW == PRIORITY + ('Mw',)
+    cat = validate_catalog(pd.DataFrame(dict(time=pd.date_range('2001', periods=3, freq='D', tz='UTC'), latitude=[38.]*3, longitude=[142.]*3,
+                                             depth_km=[10.]*3, mag=[5., 6., 4.], mag_type=['Mw', 'mb', 'ML'], event_id=list('abc'))))
+    with pytest.warns(CatalogWarning, match=r"1 of 3 events dropped: \{'n_not_in_priority': 1\}"):
+        h = homogenize_magnitudes(cat)
+    assert h.event_id.tolist() == ['b', 'c'] and h.attrs['report']['n_not_in_priority'] == 1
+    h2 = homogenize_magnitudes(cat, priority=PRIORITY_MW)
+    assert h2.event_id.tolist() == ['a', 'b', 'c'] and h2.mw_from.tolist() == ['Mw', 'mb', 'ML'] and h2.mag[0] == 5.0
 
 def test_homogenize_is_a_catalog():
     h = homogenize_magnitudes(read_fdsn_text(EX/'fdsn_text_japan.txt'))

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import pytest
 from seisnb.catalog import (CatalogError, CatalogWarning, read_csv_catalog, read_comcat_csv, read_fdsn_text, read_quakeml,
-                            read_gulia_wiemer, read_japan_usgs, validate_catalog, homogenize_magnitudes, to_mw)
+                            read_gulia_wiemer, read_japan_usgs, validate_catalog, homogenize_magnitudes, to_mw, PRIORITY_MW)
 
 COMCAT_HEAD = 'time,latitude,longitude,depth,mag,magType,id,place'
 COMCAT_ROWS = ['2011-03-11T05:46:24.120Z,38.297,142.373,29,9.1,mww,ev1,"Tohoku, Japan"',
@@ -128,7 +128,7 @@ def test_unknown_magnitude_type(tmp_path):
     cat = read_fdsn_text(fdsn(tmp_path, rows=edit(FDSN_ROWS, 1, 9, 'Mx', sep='|')))
     with pytest.raises(CatalogError, match=r"column 'mag_type', unknown magnitude type\(s\) \{'Mx': 1\} at row 1 \(event 'e2'\): 'Mx'"): homogenize_magnitudes(cat)
     with pytest.warns(CatalogWarning, match=r"1 of 3 events dropped: \{'n_unknown_dropped': 1\}"):
-        h = homogenize_magnitudes(cat, unknown='drop')
+        h = homogenize_magnitudes(cat, unknown='drop', priority=PRIORITY_MW)
     assert h.event_id.tolist() == ['e1', 'e3'] and h.attrs['report']['unknown_types_dropped'] == {'Mx': 1}
     with pytest.raises(CatalogError, match=r"unknown magnitude type\(s\) \['Mx'\]"): to_mw(5.0, 'Mx')
 
@@ -140,8 +140,8 @@ def test_out_of_range_magnitude_rule(tmp_path):
     cat = read_fdsn_text(fdsn(tmp_path, rows=edit(FDSN_ROWS, 1, 10, '8.5', sep='|')))  # MS 8.5 > 8.0
     with pytest.raises(CatalogError, match=r"outside the relation's validity range at row 1 \(event 'e2'\): 8.5 MS"): homogenize_magnitudes(cat, out_of_range='raise')
     with pytest.warns(CatalogWarning, match='n_out_of_range_dropped'):
-        assert len(homogenize_magnitudes(cat, out_of_range='drop')) == 2
-    assert homogenize_magnitudes(cat).mw_extrapolated.tolist() == [False, True, False]
+        assert len(homogenize_magnitudes(cat, out_of_range='drop', priority=PRIORITY_MW)) == 2
+    assert homogenize_magnitudes(cat, priority=PRIORITY_MW).mw_extrapolated.tolist() == [False, True, False]
 
 # --- 7. negative or absurd depth ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize('val', ['-12', '-5.5', '1200', '9999'])
