@@ -26,6 +26,7 @@ def _mags(mags, name='mags') -> np.ndarray:
     return m
 
 def _check_bin(dm, name='dm'):
+    "The bin width as a float; raises unless it is a finite number >= 0."
     if not (isinstance(dm, (int, float, np.floating, np.integer)) and math.isfinite(dm) and dm >= 0):
         raise ValueError(f"{name} must be a magnitude bin width >= 0 (0 = continuous); got {dm!r}")
     return float(dm)
@@ -129,12 +130,14 @@ def b_positive_from_sums(n,                  # number of positive differences >=
                          dm:float=0.1,       # bin width
                          binning_correction:bool=True, # delta0 = dm_min - dm/2
                          sum_d2=None,        # sum of squares, for the "all equal" rule
-                         clip:tuple|None=(0., 2.)):
+                         clip:tuple|None=(0., 2.), # clip range; None: no clipping
+                        ) -> np.ndarray:
     "Element-wise `b_positive` from the count and sum of the positive differences used."
     return b_aki_from_sums(n, sum_d, dm_min, dm, binning_correction, sum_d2, clip=clip)
 
 # %% ../nbs/01_bvalue.ipynb #ec6bc53b
 def _bins(m, dm):
+    "Index of the lowest bin and the event count per bin of width `dm` (nearest multiple)."
     if dm <= 0: raise ValueError(f"dm must be a positive bin width for a frequency-magnitude distribution; got {dm!r}")
     k = np.round(m / dm).astype(np.int64)
     k0 = k.min()

@@ -52,13 +52,19 @@ def omori_delays(n:int,     # number of delays
 def power_law_distances(n:int,   # number of distances
                         d,       # kernel scale (km): scalar or one per distance
                         q:float, # power-law exponent (> 1)
-                        rng=None):
+                        rng=None, # numpy Generator or seed
+                       ) -> np.ndarray:
     "Epicentral distances (km) from the isotropic kernel f(r) ~ r (r^2 + d^2)^-q."
     if not q > 1: raise ValueError(f"spatial kernel exponent q must be > 1; got {q!r}")
     u = _rng(rng).random(int(n))
     return np.asarray(d) * np.sqrt((1 - u) ** (1 / (1 - q)) - 1)
 
-def productivity_mean(alpha:float, b:float, mc:float, m_max:float|None, dm:float|None=0.1) -> float:
+def productivity_mean(alpha:float,         # productivity magnitude scaling (per magnitude unit, log10)
+                      b:float,             # Gutenberg-Richter b-value
+                      mc:float,            # lowest magnitude (lowest bin centre when dm is given)
+                      m_max:float|None,    # upper truncation (continuous); None: untruncated
+                      dm:float|None=0.1,   # magnitude bin width (None: continuous)
+                     ) -> float:
     "E[10^(alpha (m - m0))] over the (truncated) GR magnitude distribution."
     lo, beta, a = mc - (dm or 0) / 2, b * math.log(10), alpha * math.log(10)
     if m_max is None:
@@ -71,6 +77,7 @@ def productivity_mean(alpha:float, b:float, mc:float, m_max:float|None, dm:float
 _KM_PER_DEG = 111.195  # km per degree of latitude (mean Earth radius 6371 km)
 
 def _check_region(region):
+    "The region as four floats; raises unless lon_min < lon_max, lat_min < lat_max, |lat| <= 85."
     try: lon0, lon1, lat0, lat1 = map(float, region)
     except (TypeError, ValueError): raise ValueError(f"region must be (lon_min, lon_max, lat_min, lat_max) in degrees; got {region!r}") from None
     if not (-180 <= lon0 < lon1 <= 360 and -85 <= lat0 < lat1 <= 85):
@@ -92,6 +99,7 @@ def _background_xy(n, region, density, rng):
     return (lon0 + (ix + rng.random(n)) * (lon1 - lon0) / nx, lat0 + (iy + rng.random(n)) * (lat1 - lat0) / ny)
 
 def _reflect(z, lo, hi):
+    "Depths reflected back into [lo, hi] at both ends (km)."
     z = np.where(z < lo, 2*lo - z, z)
     return np.clip(np.where(z > hi, 2*hi - z, z), lo, hi)
 
@@ -174,6 +182,7 @@ def simulate_etas(t_days:float=365.,        # duration (days)
 
 # %% ../../nbs/00a_synth.ipynb #ebbfefd9
 def _assemble(gen, region, t0, dm, prefix, n_planted, params) -> pd.DataFrame:
+    "The catalog table from the simulated generations: time-ordered, numbered, parents mapped, region applied (count reported)."
     cat = {k: np.concatenate([g_[k] for g_ in gen]) for k in gen[0]}
     generation = np.repeat(np.arange(len(gen)), [len(g_['t']) for g_ in gen])
     order = np.argsort(cat['t'], kind='stable')
@@ -212,7 +221,11 @@ def omori_p_mle(dt,               # delays after the mainshock (days), all in [0
     return float(minimize_scalar(nll, bounds=bounds, method='bounded', options=dict(xatol=1e-6)).x)
 
 # %% ../../nbs/00a_synth.ipynb #820c2d0f
-def haversine_km(lat1, lon1, lat2, lon2):
+def haversine_km(lat1, # latitude of the first point(s), degrees
+                 lon1, # longitude of the first point(s), degrees
+                 lat2, # latitude of the second point(s), degrees
+                 lon2, # longitude of the second point(s), degrees
+                ):
     "Great-circle distance (km) between points given in degrees (broadcasts)."
     la1, la2 = np.radians(lat1), np.radians(lat2)
     h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(np.radians(np.asarray(lon2) - lon1) / 2) ** 2
@@ -223,6 +236,12 @@ def _days(cat) -> np.ndarray:
     if 't_days' in cat: return cat['t_days'].to_numpy(float)
     t = pd.to_datetime(cat['time'], utc=True)
     return ((t - t.iloc[0]) / pd.Timedelta(days=1)).to_numpy(float)
+
+def _check_sorted(cat):
+    "Raise unless the catalog's times never decrease, naming the first row out of order."
+    t = pd.to_datetime(cat['time'], utc=True).to_numpy('datetime64[ns]')
+    back = np.flatnonzero(t[1:] < t[:-1])
+    if len(back): raise ValueError(f"catalog must be sorted by time; row {back[0]+1} ({t[back[0]+1]}) is earlier than row {back[0]} ({t[back[0]]})")
 
 def _catalog_param(cat, name, value):
     if value is not None: return value
@@ -245,10 +264,10 @@ def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sor
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Plant a precursory b-value drop before target events; returns (planted catalog, targets)."
     b, mc, dm = (_catalog_param(cat, n_, v) for n_, v in [('b', b), ('mc', mc), ('dm', dm)])
-    if (targets is None) == (min_mag is None): raise ValueError("give exactly one of targets (event ids) or min_mag")
+    if (targets is None) == (min_mag is None): raise ValueError(f"give exactly one of targets (event ids) or min_mag; got targets={targets!r}, min_mag={min_mag!r}")
     if not 0 < b - drop: raise ValueError(f"b - drop must stay positive; got b={b}, drop={drop}")
     if not (duration_days > 0 and radius_km > 0): raise ValueError(f"duration_days and radius_km must be > 0; got {duration_days}, {radius_km}")
-    if not cat['time'].is_monotonic_increasing: raise ValueError("catalog must be sorted by time")
+    _check_sorted(cat)
     if targets is not None:
         missing = sorted(set(targets) - set(cat['event_id']))
         if missing: raise ValueError(f"{len(missing)} target ids not in the catalog, e.g. {missing[:3]}")
@@ -274,7 +293,11 @@ def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sor
     return out, tg
 
 # %% ../../nbs/00a_synth.ipynb #75340b87
-def stai_mc(m_main, dt_days, a:float=4.5, slope:float=0.75):
+def stai_mc(m_main,            # mainshock magnitude
+            dt_days,           # time since the mainshock (days, > 0)
+            a:float=4.5,       # offset (magnitude units)
+            slope:float=0.75,  # magnitude units per decade of days
+           ):
     "Helmstetter et al. (2006) completeness `m_main - a - slope log10(dt_days)` after a mainshock."
     with np.errstate(divide='ignore'):
         return np.asarray(m_main) - a - slope * np.log10(np.asarray(dt_days, float))
@@ -286,7 +309,7 @@ def apply_stai(cat:pd.DataFrame,        # catalog sorted by time
                slope:float=0.75,        # slope of the completeness law (per decade of days)
               ) -> pd.DataFrame:
     "The catalog as a network swamped by aftershocks would record it (Helmstetter et al. 2006)."
-    if not cat['time'].is_monotonic_increasing: raise ValueError("catalog must be sorted by time")
+    _check_sorted(cat)
     t, mag = _days(cat), cat['mag'].to_numpy(float)
     trig = np.flatnonzero(mag >= m_trigger - 1e-6)
     hidden = np.zeros(len(cat), bool)
