@@ -105,6 +105,42 @@ def test_dask_local_cluster(cat, tmp_path):
     ds = compute_bgrid(cat, store=tmp_path / 'dask.zarr', client='local', **kw)
     xr.testing.assert_identical(ds.load(), ref.load())
     assert sorted(p.name for p in (tmp_path / 'dask.zarr').iterdir()) == sorted(p.name for p in (tmp_path / 'threads.zarr').iterdir())
+    for v in ('b', 'n_events'):   # byte-identical chunk files, not only equal values
+        a, b = tmp_path / 'threads.zarr' / v, tmp_path / 'dask.zarr' / v
+        fa = sorted(p.relative_to(a) for p in a.rglob('*') if p.is_file() and p.name != 'zarr.json')
+        assert fa == sorted(p.relative_to(b) for p in b.rglob('*') if p.is_file() and p.name != 'zarr.json') and fa
+        assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)
+
+def test_dask_scheduler_address(cat, tmp_path):
+    "A scheduler address string connects to an existing cluster (here an in-process one) and builds the identical store."
+    from distributed import LocalCluster
+    kw = dict(r=0.3, t=180, chunks=(200, 16, 16), progress=False, **GRID)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
+        ds = compute_bgrid(cat, store=tmp_path / 'addr.zarr', client=lc.scheduler_address, **kw)
+    xr.testing.assert_identical(ds.load(), compute_bgrid(cat, **kw))
+
+def test_interrupted_creation_and_finalisation(cat, tmp_path):
+    "A run killed while creating the partial store, or between its last unit and the rename, is finished by the next run."
+    kw = dict(r=0.3, t=180, chunks=(200, 8, 8), progress=False, **GRID)
+    st = tmp_path / 'g.zarr'
+    init = Path(str(_partial(st)) + '.init'); init.mkdir(parents=True); (init / 'junk').write_text('half-written')
+    done = []
+    ds = compute_bgrid(cat, store=st, _after_unit=done.append, **kw)
+    assert len(done) == 16 and not init.exists() and not _partial(st).exists()
+    st.rename(_partial(st))                       # complete=True, markers gone: as if killed just before the rename
+    done = []
+    ds2 = compute_bgrid(cat, store=st, _after_unit=done.append, **kw)
+    assert done == [] and st.exists() and not _partial(st).exists()
+    xr.testing.assert_identical(ds2.load(), ds.load())
+
+def test_progress_bar(cat, capsys):
+    "Long runs show a tqdm bar over the work units (on stderr); progress=False shows none."
+    kw = dict(r=0.3, t=30, chunks=(200, 15, 15), **GRID)
+    compute_bgrid(cat, progress=True, **kw)
+    err = capsys.readouterr().err
+    assert 'b-value field bpositive r=0.3 t=30' in err and '4/4' in err and 'chunk' in err, err[-500:]
+    compute_bgrid(cat, progress=False, **kw)
+    assert capsys.readouterr().err == ''
 
 def test_store_parameters_and_netcdf(cat, tmp_path):
     kw = dict(r=0.3, t=180, progress=False, **GRID)

@@ -119,6 +119,9 @@ def test_lazy_blocks_and_dataloaders(setup):
     cat, st, ds = setup
     s = make_samples(cat, st, block=BLOCK, per_eq=3, verbose=False)
     small = BlockSamples(st, s.meta, BLOCK, cache_mb=0.5)
+    assert small._reader.misses == small._reader.hits == 0, 'creating BlockSamples must not read any block'
+    w = small.window(0); small.block(0)
+    assert small._reader.misses == np.prod([(x.stop - 1) // c - x.start // c + 1 for x, c in zip(w, small._reader.ch)]), 'a block reads only the chunks it overlaps'
     for i in range(len(s)):
         np.testing.assert_array_equal(small.block(i), s.block(i))
         assert small._reader.nbytes <= 0.5 * 2**20 + 128 * 16 * 16 * 4, 'the chunk cache must stay bounded'
@@ -157,3 +160,9 @@ def test_bad_parameters(setup, tmp_path):
     with pytest.raises(IndexError, match='out of range'): s.block(len(s))
     with pytest.raises(IndexError, match='outside'): s.dataloaders([0, len(s)], [0])
     with pytest.raises(ValueError, match='sorted by time'): find_eq_samples(cat.iloc[::-1], st, block=BLOCK)
+    eq = find_eq_samples(cat, st, block=BLOCK, verbose=False); pool = find_neq_pool(cat, st, block=BLOCK)
+    with pytest.raises(ValueError, match='per_eq must be a finite number >= 0; got -1'): sample_neq(pool, eq, per_eq=-1)
+    with pytest.raises(ValueError, match='segment_days must be a whole number of days >= 1; got 2.5'): sample_neq(pool, eq, segment_days=2.5)
+    with pytest.raises(ValueError, match="outside the pool's 64"): sample_neq(pool, eq.assign(i_time=5))
+    with pytest.raises(ValueError, match="lacks column 'i_time'"): sample_neq(pool, eq.drop(columns='i_time'))
+    with pytest.warns(UserWarning, match=r"mag_type values \['mb'\]"): find_neq_pool(cat.assign(mag_type='mb'), st, block=BLOCK)

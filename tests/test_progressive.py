@@ -99,3 +99,19 @@ def test_dask_search_four_configs(tmp_path):
     assert tab.loc['cfg000', 'n_meta'] >= 2 and 0 <= tab.loc['cfg000', 'acc_all'] <= 1
     assert {'acc_P1', 'acc_P4'} <= set(tab.columns)
     assert set(res['histories']) == {'cfg000', 'cfg001', 'cfg002'}
+
+def test_bad_inputs(tmp_path):
+    "Bad input is refused with a message naming what was found and what was expected."
+    class S:                                   # minimal BlockSamples-like object
+        def __init__(self, meta, shape=(32, 8, 8)): self.meta, self.shape = meta, shape
+        def block(self, i): return np.zeros(self.shape, np.float32)
+    good = ToyBlocks(**TOY).meta
+    with pytest.raises(ValueError, match=r"lacks columns \['label'\]"): ProgressiveTrainer(S(good.drop(columns='label')), tmp_path/'a')
+    with pytest.raises(ValueError, match=r'found \[2\]'): ProgressiveTrainer(S(good.assign(label=2)), tmp_path/'b')
+    with pytest.raises(ValueError, match=r'\(T, H, H\)'): ProgressiveTrainer(S(good, (32, 8, 6)), tmp_path/'c')
+    with pytest.raises(ValueError, match="loss must be one of"): ProgressiveTrainer(S(good), tmp_path/'d', loss='hinge')
+    with pytest.raises(ValueError, match='T must be a power of two'): ProgressiveTrainer(S(good, (30, 8, 8)), tmp_path/'e')
+    with pytest.raises(ValueError, match='before start'): ProgressiveTrainer(S(good), tmp_path/'f', start='2030-01-01')
+    with pytest.raises(ValueError, match='min_segments must be >= 1'): ProgressiveTrainer(S(good), tmp_path/'g', min_segments=0)
+    with pytest.raises(ValueError, match='grid lacks columns'): parameter_search(pd.DataFrame(dict(config=['x'])), toy_samples_fn, tmp_path, client='tcp://127.0.0.1:1')
+    with pytest.raises(ValueError, match=r'expects blocks \(batch, \[1,\] 32, 8, 8\)'): BValueNet(32, 8, c_out=8)(torch.zeros(2, 16, 8, 8))
