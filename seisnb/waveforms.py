@@ -334,7 +334,7 @@ def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_samp
                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     "Earthquake windows around P and noise windows before P, resampled, normalised: (X (N,3,n) float32, y, meta)."
     rng, n = np.random.default_rng(seed), window_samples(duration, fs)
-    X, rows, skipped = [], [], {'s_outside': 0, 'short_pre_p': 0, 'short_post_p': 0}
+    X, rows, skipped = [], [], {'s_outside': 0, 'short_pre_p': 0, 'eq_window_outside_trace': 0}
     for k, r in enumerate(records):
         if r.get('p_sample') is None: raise ValueError(f"record {k} ({r.get('trace_name', '?')}) has no P pick; earthquake and noise windows need p_sample")
         x = resample(check_waveforms(r['data'], name=f"record {k}"), r['fs'], fs)
@@ -343,7 +343,7 @@ def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_samp
         ev = r.get('event_id', r.get('trace_name', str(k)))
         off = p_offset if p_offset is not None else rng.uniform(*p_offset_range)
         i0 = int(round(p - off * fs))
-        if i0 < 0 or i0 + n > x.shape[-1]: skipped['short_post_p'] += 1
+        if i0 < 0 or i0 + n > x.shape[-1]: skipped['eq_window_outside_trace'] += 1
         elif s is not None and not (i0 <= s < i0 + n): skipped['s_outside'] += 1
         else:
             X.append(cut_window(x, i0, n))

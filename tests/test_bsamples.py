@@ -161,7 +161,7 @@ def test_bad_parameters(setup, tmp_path):
     with pytest.raises(IndexError, match='outside'): s.dataloaders([0, len(s)], [0])
     with pytest.raises(ValueError, match='sorted by time'): find_eq_samples(cat.iloc[::-1], st, block=BLOCK)
     eq = find_eq_samples(cat, st, block=BLOCK, verbose=False); pool = find_neq_pool(cat, st, block=BLOCK)
-    with pytest.raises(ValueError, match='per_eq must be a finite number >= 0; got -1'): sample_neq(pool, eq, per_eq=-1)
+    with pytest.raises(ValueError, match='per_eq must be a finite number >= 0 of nEQ per EQ; got -1'): sample_neq(pool, eq, per_eq=-1)
     with pytest.raises(ValueError, match='segment_days must be a whole number of days >= 1; got 2.5'): sample_neq(pool, eq, segment_days=2.5)
     with pytest.raises(ValueError, match="outside the pool's 64"): sample_neq(pool, eq.assign(i_time=5))
     with pytest.raises(ValueError, match="lacks column 'i_time'"): sample_neq(pool, eq.drop(columns='i_time'))

@@ -118,3 +118,18 @@ def test_weights_load_in_fastai_learner(tmp_path):
                     path=tmp_path, model_dir='.')
     learn.load('det', with_opt=False)
     np.testing.assert_allclose(predict_proba(learn.model, X), predict_proba(m, X), atol=1e-6)
+
+def test_paper_optimiser_defaults():
+    "train_detector's defaults are the paper's: fastai SGD with momentum 0.9, lr 1e-2, batch 512, patience 50; 80/10/10 by event."
+    import inspect
+    from fastai.callback.tracker import EarlyStoppingCallback
+    d = {k: v.default for k, v in inspect.signature(train_detector).parameters.items()}
+    assert (d['lr'], d['mom'], d['bs'], d['patience']) == (1e-2, 0.9, 512, 50)
+    X, y, meta = synth_windows(300, 300, seed=8)
+    l = train_detector(X, y, event_ids=meta.event_id, epochs=1)
+    h = l.opt.hypers[0]
+    assert type(l.opt).__name__ == 'Optimizer' and h['mom'] == 0.9 and h['lr'] == 1e-2, h
+    assert l.dls.train.batch_size == 512 and l.loss_func.__class__ is nn.BCEWithLogitsLoss
+    assert [c.patience for c in l.cbs if isinstance(c, EarlyStoppingCallback)] == [50]
+    n = pd.Series(l.split_labels).value_counts(normalize=True)
+    assert abs(n['train'] - .8) < .05 and abs(n['dev'] - .1) < .03 and abs(n['test'] - .1) < .03

@@ -127,7 +127,7 @@ def test_sampling_rate_and_order_not_as_declared(tmp_path):
 def test_window_longer_than_trace():
     with pytest.raises(ValueError, match=r'Window of 500 samples is longer than the trace \(400 samples\)'): cut_window(np.ones((3, 400)), 0, 500)
     with pytest.raises(ValueError, match='nperseg=1000 is longer than the trace'): log_spectrogram(np.ones((3, 500)), nperseg=1000)
-    with pytest.warns(UserWarning, match='short post p'):
+    with pytest.warns(UserWarning, match='eq window outside trace'):
         with pytest.raises(ValueError, match='No window could be cut'):
             make_windows([dict(data=RNG.normal(size=(3, 400)), fs=20., p_sample=100)], noise=False)
 
@@ -160,3 +160,15 @@ def test_synth_continuous():
     x, cat = synth_continuous(1200, 6, seed=2)
     assert x.shape == (3, 24000) and len(cat) == 6 and (np.diff(cat.p_time_s) > 0).all()
     np.testing.assert_allclose(cat.s_time_s - cat.p_time_s, cat.distance_km * (1 / 3.5 - 1 / 6), rtol=1e-6)
+
+# ---------- window builder ----------
+def test_make_windows_random_p_offset():
+    "p_offset=None draws the P position uniformly in p_offset_range, reproducibly for a seed; S stays inside."
+    recs = [dict(data=RNG.normal(size=(3, 9000)), fs=100., p_sample=4000, s_sample=4600, event_id=f'e{i}') for i in range(40)]
+    X, y, m = make_windows(recs, p_offset=None, p_offset_range=(2., 12.), noise=False, seed=5)
+    off = m.p_sample.to_numpy() / 20                       # s from window start to P
+    assert X.shape == (40, 3, 500) and (y == 1).all()
+    assert off.min() >= 2 - 0.05 and off.max() <= 12 + 0.05 and off.std() > 1.5   # spread over the range, not fixed
+    assert ((m.s_sample >= 0) & (m.s_sample < 500)).all()
+    np.testing.assert_array_equal(make_windows(recs, p_offset=None, noise=False, seed=5)[2].p_sample, m.p_sample)
+    assert not np.array_equal(make_windows(recs, p_offset=None, noise=False, seed=6)[2].p_sample, m.p_sample)

@@ -12,6 +12,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 
+# Papermill parameter sets (nbs/params/<name>.yaml) that the main job runs after the defaults:
+# the known-answer validation of the progressive b-value network (planted drop vs null control).
+PARAM_SETS = {'09_planted': '09_progressive_training', '09_null': '09_progressive_training'}
+
+def param_set(name:str) -> tuple[Path, dict]:
+    "Notebook and parameters of the parameter set `nbs/params/<name>.yaml`."
+    import yaml
+    fn = NBS/'params'/f'{name}.yaml'
+    if not fn.exists(): raise FileNotFoundError(f'no parameter set {fn}')
+    return NBS/f'{PARAM_SETS[name]}.ipynb', yaml.safe_load(fn.read_text()) or {}
+
 def notebooks(pattern:str='[0-9]*.ipynb') -> list[Path]:
     "The numbered notebooks in reading order."
     return sorted(NBS.glob(pattern))
@@ -52,14 +63,21 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--only', nargs='*', help='notebook stems to run (default: all numbered notebooks)')
     ap.add_argument('--out', help='run folder (default runs/<UTC timestamp>)')
+    ap.add_argument('--no-param-sets', action='store_true', help=f'skip the parameter sets {sorted(PARAM_SETS)}')
     a = ap.parse_args(argv)
     nbs = [nb for nb in notebooks() if not a.only or nb.stem in a.only]
     run_dir = Path(a.out) if a.out else ROOT/'runs'/datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')
     run_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [(nb.stem, nb, run_dir, {}) for nb in nbs]
+    if not a.no_param_sets and not a.only:
+        for name in PARAM_SETS:
+            nb, params = param_set(name); jobs.append((f'{nb.stem}@{name}', nb, run_dir/name, params))
     results = []
-    for nb in nbs:
-        print(f'running {nb.name} ...', flush=True)
-        r = run_one(nb, run_dir); results.append(r)
+    for label, nb, out, params in jobs:
+        print(f'running {label} ...', flush=True)
+        r = run_one(nb, out, params); r['notebook'] = label
+        r['figures'] = [str((out/f).relative_to(run_dir)) for f in r['figures']]
+        results.append(r)
         print(f"  {r['status']} in {r['wall_s']} s; metrics: {', '.join(r['metrics'])}", flush=True)
         (run_dir/'summary.md').write_text(summary_md(results, run_dir))
     print(f'summary: {run_dir/"summary.md"}')

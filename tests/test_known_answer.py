@@ -1,0 +1,21 @@
+"""Known-answer validation of the whole b-value pipeline (ETAS -> daily fields -> blocks ->
+progressive training) through papermill, with the parameter sets the main job also runs:
+a planted precursory b-value drop must be detected clearly better than chance on the later
+period, and the same catalog without the plant must stay inside the chance interval.
+Bounds: tests/bounds/09_progressive_training@<set>.json."""
+import json
+from pathlib import Path
+import pytest
+from run_notebooks import PARAM_SETS, param_set, run_one
+from test_notebooks import check_bounds
+
+ROOT = Path(__file__).resolve().parents[1]
+
+@pytest.mark.parametrize('name', sorted(PARAM_SETS))
+def test_param_set(name, tmp_path):
+    nb, params = param_set(name)
+    bounds = json.loads((ROOT/'tests'/'bounds'/f'{nb.stem}@{name}.json').read_text())
+    r = run_one(nb, tmp_path, params)
+    assert r['status'] == 'ok', r['error']
+    errs = check_bounds(r['metrics'], bounds)
+    assert not errs, f'{name}: ' + '; '.join(errs)
