@@ -18,7 +18,11 @@ __all__ = ['NORMALISATION', 'conv_out_len', 'detector_cnn', 'layer_table', 'make
            'save_detector', 'load_detector']
 
 # %% ../nbs/05_detector.ipynb #b8ebf7b5
-def conv_out_len(n:int, kernel:int=3, stride:int=2, padding:int=1) -> int:
+def conv_out_len(n:int,         # input length, samples
+                 kernel:int=3,  # kernel size, samples
+                 stride:int=2,  # stride, samples
+                 padding:int=1  # zero padding on each side, samples
+                ) -> int:
     "Output length of a Conv1d layer."
     return (n + 2 * padding - kernel) // stride + 1
 
@@ -27,7 +31,9 @@ def detector_cnn(n_channels:int=32,  # output channels of every conv layer
                  n_in:int=3,         # input components
                  n_samples:int=500,  # input samples (25 s at 20 Hz)
                  n_hidden:int=32,    # width of the hidden fully connected layer (not given in the paper)
-                 kernel:int=3, stride:int=2, padding:int=1,
+                 kernel:int=3,       # conv kernel size, samples
+                 stride:int=2,       # conv stride, samples
+                 padding:int=1,      # conv zero padding, samples
                  init:str='kaiming', # 'kaiming' (normal, fan-in, zero bias) or 'default' (PyTorch's)
                 ) -> nn.Sequential:
     "The detector of Majstorovic et al. (2023) as a flat Sequential returning one logit per window."
@@ -47,7 +53,10 @@ def detector_cnn(n_channels:int=32,  # output channels of every conv layer
     return model
 
 # %% ../nbs/05_detector.ipynb #f0283815
-def layer_table(model:nn.Sequential, n_in:int=3, n_samples:int=500) -> pd.DataFrame:
+def layer_table(model:nn.Sequential, # a flat Sequential (e.g. detector_cnn)
+                n_in:int=3,          # input components
+                n_samples:int=500    # input samples
+               ) -> pd.DataFrame:
     "Output shape and parameter count of every layer of a Sequential, from a dummy forward pass."
     rows, x = [], torch.zeros(1, n_in, n_samples)
     with torch.no_grad():
@@ -84,7 +93,8 @@ def _check_xy(X, y):
     if not np.isin(y, (0, 1)).all(): raise ValueError(f"y has values {np.unique(y)[:5]}; expected 0 (noise) and 1 (earthquake)")
     return X, y
 
-def train_detector(X, y,                 # windows (N, 3, 500) normalised, labels 1/0
+def train_detector(X,                    # windows (N, 3, 500), normalised
+                   y,                    # labels (N,): 1 earthquake, 0 noise
                    split=None,           # 'train'/'dev'/'test' per window; None: split_by_event(event_ids)
                    event_ids=None,       # ids for the split (None: each window its own event)
                    epochs:int=1000,      # maximum epochs
@@ -131,7 +141,10 @@ def predict_proba(model:nn.Module,  # detector returning logits
             out.append(torch.sigmoid(model(torch.as_tensor(np.asarray(X[i:i+bs], dtype=np.float32)))[:, 0]).numpy())
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
-def classification_metrics(y, proba, threshold:float=0.5) -> dict:
+def classification_metrics(y,                    # true labels (N,): 1 earthquake, 0 noise
+                           proba,                # earthquake probabilities (N,)
+                           threshold:float=0.5   # probability at or above which a window is called an earthquake
+                          ) -> dict:
     "Accuracy, precision, recall, F1 and the confusion matrix (tn, fp, fn, tp) at `threshold`."
     y, p = np.asarray(y).astype(int), (np.asarray(proba) >= threshold).astype(int)
     tp, tn = int(((p == 1) & (y == 1)).sum()), int(((p == 0) & (y == 0)).sum())
@@ -215,7 +228,9 @@ def detections(scan:pd.DataFrame,     # output of scan_continuous
 # %% ../nbs/05_detector.ipynb #c7ac2ae0
 NORMALISATION = 'per-window component means removed, then divided by the max |amplitude| over the three components'
 
-def data_hash(X, y=None) -> str:
+def data_hash(X,       # training windows (N, 3, n_samples)
+              y=None   # labels (N,), hashed too when given
+             ) -> str:
     "Short SHA-256 of the training windows (and labels)."
     h = hashlib.sha256(np.ascontiguousarray(X, dtype=np.float32).tobytes())
     if y is not None: h.update(np.ascontiguousarray(y, dtype=np.int64).tobytes())
@@ -234,7 +249,7 @@ def save_detector(model:nn.Module,     # detector (from detector_cnn)
                       input_shape=(cfg.get('n_in', 3), cfg.get('n_samples', 500)), architecture=cfg, seed=seed,
                       data_hash=None if X is None else data_hash(X, y), **meta)
 
-def load_detector(fn,
+def load_detector(fn,                               # path given to save_detector (without extension)
                   sampling_rate_hz:float=FS,       # Hz of the data it will be applied to
                   component_order:str=COMPONENT_ORDER, # component order of that data
                   input_shape:tuple=(3, 500),          # (components, samples) of its windows

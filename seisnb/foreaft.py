@@ -165,12 +165,15 @@ def foreaft_inputs(X,                       # waveforms (N, 3, n_samples), ZNE
     f, t = spectrogram_axes(np.shape(X)[-1], fs, nperseg, noverlap)
     return S, f, t
 
-def norm_stats(S) -> tuple[np.ndarray, np.ndarray]:
+def norm_stats(S # log spectrograms (N, 3, F, T), log10 power (training split)
+              ) -> tuple[np.ndarray, np.ndarray]:
     "Per-channel mean and standard deviation of spectrograms (N, 3, F, T), each of shape (3, 1, 1)."
     S = np.asarray(S)
     return S.mean((0, 2, 3))[:, None, None].astype(np.float32), S.std((0, 2, 3))[:, None, None].astype(np.float32)
 
-def normalise(S, stats:tuple) -> np.ndarray:
+def normalise(S,            # log spectrograms (N, 3, F, T), log10 power
+              stats:tuple   # (mean, std) from `norm_stats` of the training split
+             ) -> np.ndarray:
     "Spectrograms standardised with `norm_stats` of the training split."
     return ((np.asarray(S) - stats[0])/stats[1]).astype(np.float32)
 
@@ -191,7 +194,8 @@ def load_foreaft_seisbench(path,                      # folder with metadata.csv
     return X.astype(np.float32), md
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #604aec46
-def check_input(model:nn.Module, x):
+def check_input(model:nn.Module, # a `foreaft_cnn` (carries `in_shape`)
+                x):              # spectrogram batch (N, 3, F, T)
     "Raise if `x` (N, 3, F, T) does not have the spectrogram shape `model` was built for."
     want, got = tuple(getattr(model, 'in_shape', ())), tuple(np.shape(x))
     if len(got) != 4 or got[1:] != want:
@@ -204,8 +208,9 @@ def _check_hook(mod, args): check_input(mod, args[0])
 def foreaft_cnn(in_shape:tuple,             # (3, F, T) spectrogram shape
                 widths:tuple=(8, 16, 32),   # channels of the three convolution blocks
                 hidden:int=32,              # units in the head
-                p_drop:float=0.2,
-                n_classes:int=2) -> nn.Sequential:
+                p_drop:float=0.2,           # dropout probability in the head
+                n_classes:int=2             # logits out (foreshock, aftershock)
+               ) -> nn.Sequential:
     "Three conv-BN-ReLU-maxpool blocks and a small head; raw logits out."
     c, F, T = in_shape
     layers = []
@@ -220,20 +225,31 @@ def foreaft_cnn(in_shape:tuple,             # (3, F, T) spectrogram shape
     return m
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #28556aac
-def predict_logits(model:nn.Module, S, bs:int=1024) -> np.ndarray:
+def predict_logits(model:nn.Module, # a `foreaft_cnn`
+                   S,               # normalised spectrograms (N, 3, F, T)
+                   bs:int=1024      # samples per forward pass
+                  ) -> np.ndarray:
     "Logits (N, 2) of `model` in eval mode."
     check_input(model, S)
     model.eval(); dev = next(model.parameters()).device
     with torch.no_grad():
         return np.concatenate([model(torch.as_tensor(np.asarray(S[i:i+bs]), device=dev)).cpu().numpy() for i in range(0, len(S), bs)])
 
-def predict_proba(model:nn.Module, S) -> np.ndarray:
+def predict_proba(model:nn.Module, # a `foreaft_cnn`
+                  S                # normalised spectrograms (N, 3, F, T)
+                 ) -> np.ndarray:
     "Class probabilities (N, 2): softmax of the logits."
     return torch.from_numpy(predict_logits(model, S)).softmax(1).numpy()
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #c9e62112
-def train_foreaft(S, y, split,              # normalised spectrograms (N, 3, F, T), labels (N,), split names (N,)
-                  epochs:int=8, lr:float=3e-3, bs:int=64, seed:int=0, **kw):  # kw: passed to `foreaft_cnn`
+def train_foreaft(S,                # normalised spectrograms (N, 3, F, T)
+                  y,                # labels (N,): 0 foreshock, 1 aftershock
+                  split,            # split name per sample: 'train', 'dev', 'test'
+                  epochs:int=8,     # one-cycle epochs
+                  lr:float=3e-3,    # peak learning rate
+                  bs:int=64,        # batch size, samples
+                  seed:int=0,       # initialisation and sample order
+                  **kw):            # passed to `foreaft_cnn`
     "A fastai Learner with `foreaft_cnn`, trained with the one-cycle policy on 'train' (validated on 'dev')."
     from fastai.learner import Learner
     from fastai.data.core import DataLoaders
@@ -255,7 +271,9 @@ def train_foreaft(S, y, split,              # normalised spectrograms (N, 3, F, 
     return learn
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #f998ebf8
-def foreaft_metrics(y_true, y_pred) -> dict:
+def foreaft_metrics(y_true, # true labels (N,): 0 foreshock, 1 aftershock
+                    y_pred  # predicted labels (N,)
+                   ) -> dict:
     "Accuracy, precision, recall, F1 (aftershock = positive) and the 2x2 confusion matrix (rows true, columns predicted)."
     y_true, y_pred = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int)
     if y_true.shape != y_pred.shape: raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
@@ -266,13 +284,16 @@ def foreaft_metrics(y_true, y_pred) -> dict:
     return dict(accuracy=float(np.trace(cm)/cm.sum()), precision=float(prec), recall=float(rec),
                 f1=float(2*prec*rec/(prec + rec)) if prec + rec else 0., confusion=cm.tolist(), n=int(cm.sum()))
 
-def chance_interval(n:int, p:float=0.5, level:float=0.95) -> tuple[float, float]:
+def chance_interval(n:int,            # evaluation samples
+                    p:float=0.5,      # probability of a correct guess
+                    level:float=0.95  # coverage of the interval
+                   ) -> tuple[float, float]:
     "Central `level` interval of the accuracy of a classifier at chance on `n` samples: Binomial(n, p)/n."
     lo, hi = stats.binom.interval(level, n, p)
     return float(lo/n), float(hi/n)
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #db82d6a0
-def foreaft_explainer(model:nn.Module,
+def foreaft_explainer(model:nn.Module,           # a trained `foreaft_cnn`
                       background,                # normalised spectrograms (B, 3, F, T) the explanations are relative to
                       method:str='gradient',     # 'gradient' (GradientExplainer) or 'deep' (DeepExplainer)
                       min_background:int=16):    # fewer background samples than this raise
@@ -286,7 +307,12 @@ def foreaft_explainer(model:nn.Module,
     bg = torch.as_tensor(np.asarray(background, np.float32))
     return shap.GradientExplainer(model, bg) if method == 'gradient' else shap.DeepExplainer(model, bg)
 
-def explain(explainer, S, nsamples:int=200, seed:int=0, check_additivity:bool=True) -> np.ndarray:
+def explain(explainer,                  # from `foreaft_explainer`
+            S,                          # normalised spectrograms (N, 3, F, T) to explain
+            nsamples:int=200,           # GradientExplainer samples per input
+            seed:int=0,                 # GradientExplainer sampling
+            check_additivity:bool=True  # DeepExplainer: raise when SHAP values do not add up
+           ) -> np.ndarray:
     "SHAP values (N, 3, F, T, 2) of spectrograms S (N, 3, F, T) for both logits."
     import shap
     x = torch.as_tensor(np.asarray(S, np.float32))
@@ -295,7 +321,11 @@ def explain(explainer, S, nsamples:int=200, seed:int=0, check_additivity:bool=Tr
     phi = np.asarray(phi)
     return phi if phi.shape[:-1] == x.shape else np.moveaxis(phi, 0, -1)   # older shap: list over outputs
 
-def additivity_error(model:nn.Module, phi, S, background) -> dict:
+def additivity_error(model:nn.Module, # the explained model
+                     phi,             # SHAP values (N, 3, F, T, 2) of S
+                     S,               # the explained spectrograms (N, 3, F, T)
+                     background       # the explainer's background (B, 3, F, T)
+                    ) -> dict:
     "How far sum(SHAP) is from f(x) - E f(background): max and mean absolute error, and mean error relative to mean |f(x) - E f|."
     gap = predict_logits(model, S) - predict_logits(model, background).mean(0)
     err = np.abs(np.asarray(phi).sum((1, 2, 3)) - gap)
@@ -304,10 +334,13 @@ def additivity_error(model:nn.Module, phi, S, background) -> dict:
 # %% ../nbs/07_foreshock_aftershock.ipynb #8960f094
 def plot_shap_sample(spec,                 # one spectrogram (3, F, T) (unnormalised log10 power, for display)
                      phi,                  # its SHAP values (3, F, T) for the class shown
-                     freqs, times,         # Hz, s
-                     label:int, pred:int, prob:float,
+                     freqs,                # Hz, frequency of each row
+                     times,                # s, time of each column
+                     label:int,            # true class (0 foreshock, 1 aftershock)
+                     pred:int,             # predicted class
+                     prob:float,           # predicted probability of `pred`
                      band:tuple|None=None, # Hz: mark a band
-                     ax=None):
+                     ax=None):             # matplotlib Axes (None: a new figure)
     "One-channel (3-channel mean) SHAP map over the spectrogram, titled with label, prediction and probability."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4.5, 3.2))
@@ -323,7 +356,13 @@ def plot_shap_sample(spec,                 # one spectrogram (3, F, T) (unnormal
     return ax
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #c5670afb
-def class_shap(model:nn.Module, explainer, S, y, n:int=32, seed:int=0, **kw) -> dict:
+def class_shap(model:nn.Module, # the explained model
+               explainer,       # from `foreaft_explainer`
+               S,               # normalised spectrograms (N, 3, F, T), e.g. the dev split
+               y,               # their labels (N,)
+               n:int=32,        # samples per class (at most)
+               seed:int=0,      # which correct samples are drawn
+               **kw) -> dict:   # passed to `explain`
     "SHAP maps (n_k, 3, F, T) of the true-class logit for up to `n` correctly predicted samples of each class."
     pred = predict_logits(model, S).argmax(1)
     rng, out = np.random.default_rng(seed), {}

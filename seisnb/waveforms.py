@@ -66,7 +66,7 @@ def to_zne(x,                # array (..., n_comp, n_samples)
 def resample(x,             # array (..., n_samples)
              fs_in:float,   # Hz, sampling rate of `x`
              fs_out:float=FS, # Hz, wanted sampling rate
-             axis:int=-1):
+             axis:int=-1):    # time axis of `x`
     "Resample `x` from `fs_in` to `fs_out` with scipy's polyphase anti-alias FIR (Kaiser, beta 5)."
     from fractions import Fraction
     if not (np.isfinite(fs_in) and fs_in > 0 and np.isfinite(fs_out) and fs_out > 0):
@@ -83,7 +83,7 @@ def normalize_windows(x,                  # array (..., 3, n_samples)
                       on_zero:str='raise',# 'raise' or 'flag' for all-zero windows
                       return_scale:bool=False, # also return the per-window maximum |amplitude|
                       demean:bool=False,  # remove each component's mean first
-                      dtype=np.float32):
+                      dtype=np.float32):  # dtype of the returned windows
     "Divide each window by its maximum absolute amplitude over the three components (Majstorovic et al. 2023)."
     if on_zero not in ('raise', 'flag'): raise ValueError(f"on_zero={on_zero!r}; expected 'raise' or 'flag'")
     x = check_waveforms(x)
@@ -282,7 +282,9 @@ def read_stead(hdf5,               # STEAD-style HDF5 file
     return np.stack(X), pd.DataFrame(rows)
 
 # %% ../nbs/04_waveforms.ipynb #ff405cc8
-def write_stead(hdf5, X, metadata:pd.DataFrame):
+def write_stead(hdf5,                   # output HDF5 file
+                X,                      # waveforms (N, 3, n_samples) in ZNE
+                metadata:pd.DataFrame): # one row per trace; needs trace_name, other columns become attributes
     "Write ZNE waveforms (N, 3, n) as a STEAD-style HDF5 (data/<trace_name>, (n, 3) in E, N, Z, metadata as attributes)."
     import h5py
     X = check_waveforms(X)
@@ -385,8 +387,8 @@ def records_from_metadata(X,                  # waveforms (N, 3, n) in ZNE
 # %% ../nbs/04_waveforms.ipynb #01ed7250
 def split_by_event(event_ids,               # one id per window
                    fracs:tuple=(.8, .1, .1),# train, dev, test fractions of events
-                   seed:int=0,
-                   names:tuple=('train', 'dev', 'test')
+                   seed:int=0,              # permutation of the event ids
+                   names:tuple=('train', 'dev', 'test') # split labels, one per fraction
                   ) -> np.ndarray:
     "Split label per window ('train'/'dev'/'test'), drawn by event so no event spans two splits."
     fr = np.asarray(fracs, dtype=float)

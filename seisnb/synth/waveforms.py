@@ -23,7 +23,9 @@ def brune_corner(mag,            # moment magnitude
     m0 = 10 ** (1.5 * np.asarray(mag, dtype=float) + 9.1)            # N m
     return 0.49 * beta_kms * 1e3 * (stress_mpa * 1e6 / m0) ** (1 / 3)
 
-def peak_amplitude(mag, dist_km):
+def peak_amplitude(mag,     # local magnitude
+                   dist_km  # km, hypocentral distance
+                  ):
     "Peak amplitude from the Hutton & Boore (1987) local-magnitude relation (hypocentral distance in km)."
     r = np.asarray(dist_km, dtype=float)
     return 10 ** (np.asarray(mag, dtype=float) - 1.11 * np.log10(r) - 0.00189 * r + 2.09)
@@ -86,7 +88,12 @@ def earthquake_signal(rng,          # numpy Generator
     return out, s_idx
 
 # %% ../../nbs/04a_synth_waveforms.ipynb #929c3bf9
-def add_disturbance(rng, x, kind:str, fs:float=FS, level:float=1.):
+def add_disturbance(rng,            # numpy Generator
+                    x,              # window (3, n), modified in place
+                    kind:str,       # 'ambient', 'spike', 'transient' or 'harmonic'
+                    fs:float=FS,    # Hz
+                    level:float=1.  # amplitude scale, e.g. the ambient-noise std (a disturbance is a random multiple of it)
+                   ):
     "Add one disturbance of `kind` ('spike', 'transient', 'harmonic'; 'ambient' adds nothing) to window x (3, n) in place."
     n = x.shape[-1]; t = np.arange(n) / fs
     if kind == 'ambient': return x
@@ -158,8 +165,9 @@ def synth_windows(n_eq:int,                   # earthquake windows
 def synth_continuous(duration_s:float=3600.,  # s
                      n_events:int=20,         # earthquakes inserted
                      fs:float=FS,             # Hz
-                     seed:int=0,
-                     mag_range:tuple=(1.5, 4.), dist_range:tuple=(3., 110.),
+                     seed:int=0,              # random generator seed
+                     mag_range:tuple=(1.5, 4.),  # magnitude range (Gutenberg-Richter, b=1)
+                     dist_range:tuple=(3., 110.),# km, hypocentral distance range
                      noise_level:float=0.35,  # ambient-noise std
                      n_disturbances:int=20,   # spikes/transients/harmonic bursts inserted
                     ) -> tuple[np.ndarray, pd.DataFrame]:
