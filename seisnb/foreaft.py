@@ -27,7 +27,7 @@ def label_foreaft(meta:pd.DataFrame,        # one row per trace, SeisBench colum
                   mainshock_time,           # UTC time of the mainshock (str or Timestamp)
                   max_days:float|None=None, # days: drop events further than this from the mainshock (None: keep all)
                   exclude_s:float=1.,       # s: drop events this close to the mainshock (the mainshock itself)
-                  time_col:str='source_origin_time',
+                  time_col:str='source_origin_time', # column with the event origin times (UTC)
                   verbose:bool=True,        # print how many rows were dropped
                  ) -> pd.DataFrame:
     "Rows of `meta` labelled 0 (foreshock, before the mainshock) or 1 (aftershock), with `row` = position in `meta`."
@@ -49,7 +49,8 @@ def label_foreaft(meta:pd.DataFrame,        # one row per trace, SeisBench colum
 SPLITS = ('train', 'dev', 'test')
 
 def check_splits(meta:pd.DataFrame,          # rows with `split`, `label` and the grouping columns
-                 event_col:str='source_id', station_col:str|None='station_code'):
+                 event_col:str='source_id',              # event id column
+                 station_col:str|None='station_code'):   # station column (None: events only)
     "Raise if an event (or station) occurs in two splits or if a split lacks a class."
     for col in [event_col] + ([station_col] if station_col else []):
         n = meta.groupby(col)['split'].nunique()
@@ -62,11 +63,13 @@ def check_splits(meta:pd.DataFrame,          # rows with `split`, `label` and th
 # %% ../nbs/07_foreshock_aftershock.ipynb #9eb0761e
 def split_by_event_station(meta:pd.DataFrame,        # labelled rows (see `label_foreaft`)
                            fracs:tuple=(.5, .25, .25), # train, dev, test fractions of events (and of stations)
-                           seed:int=0,
+                           seed:int=0,                 # permutation of events and stations
                            by_station:bool=True,       # also split stations (False: events only)
                            balance:bool=True,          # subsample the larger class in each split
-                           event_col:str='source_id', station_col:str='station_code',
-                           verbose:bool=True) -> pd.DataFrame:
+                           event_col:str='source_id',  # event id column
+                           station_col:str='station_code', # station column
+                           verbose:bool=True           # print how many rows were dropped
+                          ) -> pd.DataFrame:
     "The rows whose event and station fall in the same split, with a `split` column; no event or station spans two splits."
     for c in [event_col, 'label'] + ([station_col] if by_station else []):
         if c not in meta: raise KeyError(f"metadata has no {c!r} column (found {list(meta.columns)[:8]}...)")
@@ -110,15 +113,20 @@ def band_loss(f,          # Hz
 def synth_foreaft(n_events:int=1200,      # events, half foreshocks and half aftershocks
                   effect:float=1.,        # nepers: extra aftershock attenuation at the band centre (0: null control)
                   band:tuple=(10., 20.),  # Hz: band of the extra attenuation
-                  seed:int=0,
+                  seed:int=0,             # random generator seed
                   fs:float=100.,          # Hz
                   n_samples:int=512,      # samples per trace
-                  n_stations:int=12, per_event:int=4,  # network size, stations recording each event
-                  mag_range:tuple=(1.5, 3.5), b_value:float=1.,
-                  q:float=300., beta_kms:float=3.5, stress_drop_mpa:float=3.,
+                  n_stations:int=12,      # stations in the network
+                  per_event:int=4,        # stations recording each event
+                  mag_range:tuple=(1.5, 3.5), # Mw range of the events
+                  b_value:float=1.,       # Gutenberg-Richter b of the magnitudes
+                  q:float=300.,           # path quality factor (attenuation exp(-pi f t / Q))
+                  beta_kms:float=3.5,     # km/s, shear-wave speed (Brune corner frequency)
+                  stress_drop_mpa:float=3., # MPa, Brune stress drop
                   source_scale:float=1e-8,  # counts per N m at 1 km: sets the signal-to-noise ratio
                   noise_rms:float=1.,       # counts, recorder noise level (times a per-trace gain in [0.5, 2])
-                  mainshock_time='2016-10-30T06:40:17Z', max_days:float=60.,
+                  mainshock_time='2016-10-30T06:40:17Z', # UTC origin of the synthetic sequence
+                  max_days:float=60.,     # days: events spread this far either side of the mainshock
                  ) -> tuple[np.ndarray, pd.DataFrame]:
     "Synthetic foreshock/aftershock traces (N, 3, n_samples) in ZNE and their labelled SeisBench-style metadata."
     if per_event > n_stations: raise ValueError(f"per_event={per_event} exceeds n_stations={n_stations}")
@@ -159,7 +167,8 @@ def synth_foreaft(n_events:int=1200,      # events, half foreshocks and half aft
 # %% ../nbs/07_foreshock_aftershock.ipynb #c222e654
 def foreaft_inputs(X,                       # waveforms (N, 3, n_samples), ZNE
                    fs:float,                # Hz
-                   nperseg:int=64, noverlap:int=32):
+                   nperseg:int=64,          # samples per spectrogram segment (Hann window)
+                   noverlap:int=32):        # samples of overlap between segments
     "Log spectrograms (N, 3, F, T) float32 with their frequencies (Hz) and times (s)."
     S = log_spectrogram(X, fs, nperseg=nperseg, noverlap=noverlap)
     f, t = spectrogram_axes(np.shape(X)[-1], fs, nperseg, noverlap)
@@ -183,7 +192,8 @@ def load_foreaft_seisbench(path,                      # folder with metadata.csv
                            max_days:float|None=None,  # days either side of the mainshock to keep
                            exclude_s:float=1.,        # s: drop the mainshock itself
                            fs:float|None=None,        # Hz: required sampling rate (None: whatever the file has, but one rate)
-                           verbose:bool=True) -> tuple[np.ndarray, pd.DataFrame]:
+                           verbose:bool=True          # print how many rows were dropped
+                          ) -> tuple[np.ndarray, pd.DataFrame]:
     "Waveforms (N, 3, n) in ZNE and labelled metadata of a SeisBench-layout dataset, labelled by `source_origin_time`."
     path = Path(path)
     if not (path/'metadata.csv').exists(): raise FileNotFoundError(f"{path/'metadata.csv'} not found; expected a SeisBench-layout folder (metadata.csv + waveforms.hdf5)")

@@ -168,10 +168,14 @@ def _lrp_alphabeta(st:_Step, a, z, R, alpha, beta, eps):
         Wp, Wn = (torch.cat([wp, wn], 1), torch.cat([wn, wp], 1)) if signed else (wp, wn)
         zp = st.fn(x, Wp, None)
         chan = (lambda v: v) if bdim == -1 else (lambda v: v.view((1, -1) + (1,) * (zp.dim() - 2)))
-        if beta:  # z- = (z - b) - z+: the negative part needs no second forward convolution
+        if not beta: c = st.bwd(x, alpha * Wp, torch.div(R, zp.add_(eps if st.b is None else chan(bp + eps))))
+        else:  # z- = (z - b) - z+ needs no second forward; both parts share one input-gradient call (outputs stacked)
             zn = torch.sub(z, zp).add_(-eps if st.b is None else chan(bn - st.b - eps))
-        c = st.bwd(x, alpha * Wp, torch.div(R, zp.add_(eps if st.b is None else chan(bp + eps))))
-        if beta: c.add_(st.bwd(x, -beta * Wn, torch.div(R, zn)))
+            zp.add_(eps if st.b is None else chan(bp + eps))
+            shape = list(zp.shape); shape[bdim] *= 2
+            s = zp.new_empty(shape); sp, sn = s.chunk(2, bdim)
+            torch.div(R, zp, out=sp); torch.div(R, zn, out=sn)
+            c = st.bwd(x, torch.cat([alpha * Wp, -beta * Wn], 0), s)
         Rin = x * c
         return sum(Rin.chunk(2, st.cdim)) if signed else Rin
     def part(w1, w2, bias, sign):  # grouped convolution: one call per term
@@ -368,14 +372,13 @@ def class_prototype(model:nn.Module,     # trained model (weights are frozen, re
     model.eval()
     for q in model.parameters(): q.requires_grad_(False)
     try:
-        opt = torch.optim.Adam([x], lr=lr)
-        losses = []
-        for _ in range(n_iter):
-            opt.zero_grad()
+        m1, m2, losses = torch.zeros_like(x), torch.zeros_like(x), []
+        for i in range(1, n_iter + 1):   # Adam (Kingma & Ba 2015; betas 0.9, 0.999, eps 1e-8), written out
             l = _class_loss(model(x), target_class)
             losses.append(l.detach().cpu().numpy())
-            l.sum().backward()
-            opt.step()
+            g, = torch.autograd.grad(l.sum(), x)
+            m1.lerp_(g, 0.1); m2.mul_(0.999).addcmul_(g, g, value=0.001)
+            with torch.no_grad(): x -= lr / (1 - 0.9 ** i) * m1 / ((m2 / (1 - 0.999 ** i)).sqrt_() + 1e-8)
         with torch.no_grad():
             out = model(x)
             losses.append(_class_loss(out, target_class).cpu().numpy())

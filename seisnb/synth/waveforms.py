@@ -42,7 +42,7 @@ def ambient_noise(rng,            # numpy Generator
                   n_win:int,      # number of windows
                   n:int,          # samples per window
                   fs:float=FS,    # Hz
-                  n_comp:int=3):
+                  n_comp:int=3):   # components
     "Coloured ambient noise (n_win, n_comp, n) of unit std: microseism peak near 0.2 Hz, 1/f background, flat floor."
     f = np.fft.rfftfreq(n, 1 / fs)[None, None]
     fm = rng.uniform(0.12, 0.3, (n_win, 1, 1)); wm = rng.uniform(3, 30, (n_win, 1, 1))
@@ -123,7 +123,7 @@ def synth_windows(n_eq:int,                   # earthquake windows
                   n_noise:int,                # noise windows
                   fs:float=FS,                # Hz
                   duration:float=WINDOW_S,    # s
-                  seed:int=0,
+                  seed:int=0,                 # random generator seed
                   mag_range:tuple=(0.5, 4.),  # magnitude range (Gutenberg-Richter, b=1)
                   dist_range:tuple=(3., 110.),# km, hypocentral distance range
                   noise_level:float=0.35,     # median ambient-noise std (same units as the amplitude law)
