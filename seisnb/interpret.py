@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_interpret.ipynb #54d65de2
 from __future__ import annotations
-import math, warnings
+import copy
 from dataclasses import dataclass
 from functools import partial
 import numpy as np
@@ -42,7 +42,7 @@ def flatten_sequential(model:nn.Module, # an nn.Sequential, possibly nesting oth
 def _bn_affine(bn:nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-channel scale and shift of a BatchNorm1d in eval mode."
     if bn.running_mean is None:
-        raise ValueError(f"BatchNorm1d without running statistics (track_running_stats=False) cannot be folded for LRP: {bn}")
+        raise ValueError(f"{bn} has track_running_stats=False; LRP needs a BatchNorm1d with running statistics to fold it")
     s = bn.running_var.rsqrt() if bn.eps == 0 else (bn.running_var + bn.eps).rsqrt()
     if bn.affine: s = s * bn.weight
     t = -bn.running_mean * s + (bn.bias if bn.affine else 0)
@@ -85,6 +85,7 @@ class _Step:
             return a
         return self.module(a)
 
+# %% ../nbs/06_interpret.ipynb #3daa515a
 def _conv1d_input_grad(x, w, g, stride, padding, dilation, groups):
     "Input gradient of a zero-padded Conv1d, contracted with g."
     if x.device.type != 'cpu' or groups != 1 or x.shape[1] > 8:
@@ -101,7 +102,9 @@ def _conv1d_input_grad(x, w, g, stride, padding, dilation, groups):
         if l1 > l0: out[:, :, st + l0 * s: st + (l1 - 1) * s + 1: s] += G[:, j * c:(j + 1) * c, l0:l1]
     return out
 
+# %% ../nbs/06_interpret.ipynb #04b67b9f
 def _affine_step(name, m):
+    "An affine LRP step for a Conv1d or Linear layer `m`."
     b = None if m.bias is None else m.bias.detach()
     if isinstance(m, nn.Linear): return _Step(name, 'affine', m, F.linear, m.weight.detach(), b, _linear_bwd, -1)
     if m.padding_mode != 'zeros':
@@ -120,8 +123,9 @@ def _fold_bn(st:_Step, name:str, bn:nn.BatchNorm1d) -> _Step:
     b = t if st.b is None else st.b * s + t
     return _Step(f'{st.name}+{name}', 'affine', st.module, st.fn, w, b, st.bwd, st.cdim)
 
-# %% ../nbs/06_interpret.ipynb #3daa515a
-def lrp_steps(model:nn.Module) -> list[_Step]:
+# %% ../nbs/06_interpret.ipynb #a9b2b930
+def lrp_steps(model:nn.Module # nn.Sequential of supported layers (nested Sequentials allowed)
+             ) -> list[_Step]:
     "The model as a list of LRP steps, BatchNorm1d folded into a preceding Conv1d/Linear."
     steps = []
     for name, m in flatten_sequential(model):
@@ -155,6 +159,7 @@ def _lrp_epsilon(st:_Step, a, z, R, eps):
     if st.kind == 'pool': return a * _autograd_bwd(lambda x, w, b: st.module(x))(a, None, s)
     return a * st.bwd(a, st.w, s)
 
+# %% ../nbs/06_interpret.ipynb #95b77ed0
 def _lrp_alphabeta(st:_Step, a, z, R, alpha, beta, eps):
     "Alpha-beta rule through one affine step with input `a` and output `z`; a signed input's two parts both counted."
     signed = bool(a.min() < 0)
@@ -303,7 +308,8 @@ def plot_feature_maps(maps:dict,            # output of `feature_maps`
     return fig
 
 # %% ../nbs/06_interpret.ipynb #4b255692
-def channel_correlation(fmap) -> np.ndarray:
+def channel_correlation(fmap # one sample's feature map (C, L)
+                       ) -> np.ndarray:
     "Pearson correlation between the channels of one feature map (C, L); NaN for constant channels."
     f = np.asarray(fmap, dtype=float)
     if f.ndim != 2: raise ValueError(f"feature map has shape {f.shape}; expected (channels, length) of one sample")
@@ -354,7 +360,7 @@ def class_prototype(model:nn.Module,     # trained model (weights are frozen, re
                     shape:tuple=(3, 500),# input shape (C, L) for 'zeros'/'random'
                     n_random:int=8,      # ensemble size for init='random'
                     random_std:float=1.0,# standard deviation of the random initialisation
-                    seed:int=0,
+                    seed:int=0,          # seed of the random initialisation
                    ) -> dict:
     "Optimise inputs towards a class with frozen weights: {'x': (K, C, L), 'x0', 'loss': (n_iter + 1, K), 'proba': (K,)}."
     if n_iter < 1: raise ValueError(f"n_iter={n_iter}; expected at least 1 iteration")
@@ -408,7 +414,9 @@ def log_amplitude_ratio(x_in,             # raw window(s) (..., L)
     return dict(time=np.arange(a.shape[-1]) / fs, ratio_time=np.log10((np.abs(a) + floor) / (np.abs(b) + floor) * 100),
                 freq=f, ratio_freq=np.log10((Aa + floor) / (Ab + floor) * 100))
 
-def spectral_centroid(x, fs:float=20.) -> np.ndarray:
+def spectral_centroid(x,               # array (..., L)
+                      fs:float=20.     # Hz
+                     ) -> np.ndarray:
     "Amplitude-weighted mean frequency (Hz) of each trace along the last axis (0 Hz excluded)."
     f, A = amplitude_spectrum(x, fs)
     return (A[..., 1:] * f[1:]).sum(-1) / A[..., 1:].sum(-1)
@@ -419,8 +427,9 @@ def plot_relevance(x,                     # one window (C, L)
                    fs:float=20.,          # Hz
                    components:str='ZNE',  # component names, one per channel
                    picks:dict|None=None,  # {'P': sample, 'S': sample} to mark
-                   title:str='',
-                   axs=None):
+                   title:str='',          # panel title
+                   axs=None               # C matplotlib axes to draw on; None: a new figure
+                  ):
     "Waveform and relevance heatmap per component, on one symmetric colour scale for all components."
     x, R = np.asarray(x, dtype=float), np.asarray(R, dtype=float)
     if x.shape != R.shape or x.ndim != 2: raise ValueError(f"x {x.shape} and R {R.shape}; expected the same (C, L) shape")
@@ -473,7 +482,6 @@ def randomisation_check(model:nn.Sequential, # trained model (left unchanged)
                         **lrp_kw             # rule, eps, beta for `lrp`
                        ) -> pd.DataFrame:
     "Spearman correlation of relevance maps, trained vs layers re-initialised cascading from the top (Adebayo et al. 2018)."
-    import copy
     if explain is None: explain = lambda m, xb: lrp(m, xb, target=target, **lrp_kw)
     ref = explain(model, x).flatten(1).detach().cpu().numpy()
     net = copy.deepcopy(model)

@@ -3,7 +3,7 @@ layer support and bad input. Tolerances are stated per test (float64 unless note
 import pytest
 import torch, torch.nn as nn
 import itertools
-from seisnb.interpret import lrp, lrp_steps, layer_sums, conservation_error, _lrp_alphabeta, _conv1d_input_grad
+from seisnb.interpret import lrp, lrp_steps, layer_sums, conservation_error, _lrp_alphabeta, _conv1d_input_grad, class_prototype, _class_loss
 
 torch.set_num_threads(1)
 RULES = [dict(rule='epsilon'), dict(rule='alphabeta', beta=0.0), dict(rule='alphabeta', beta=0.5), dict(rule='alphabeta', beta=1.0)]
@@ -141,6 +141,32 @@ def test_stacked_alphabeta_equals_per_term():
             r2 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
             st.cdim = 1
             assert (r1 - r2).abs().max() < 1e-12
+
+def test_stacked_alphabeta_linear_equals_per_term():
+    "Linear steps (stacking along the last dimension, beta > 0 in one input-gradient call) equal the term-by-term path (1e-12)."
+    torch.manual_seed(1)
+    st = lrp_steps(nn.Sequential(nn.Linear(7, 5).double()))[0]
+    for a in (torch.randn(6, 7, dtype=torch.float64), torch.rand(6, 7, dtype=torch.float64)):   # signed and non-negative input
+        z = st.forward(a); R = torch.randn_like(z)
+        for beta in (0.0, 0.5, 1.0):
+            r1 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
+            st.cdim = None
+            r2 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
+            st.cdim = -1
+            assert (r1 - r2).abs().max() < 1e-12
+
+def test_class_prototype_adam_matches_torch():
+    "class_prototype's written-out Adam follows torch.optim.Adam step for step (float64, 1e-12)."
+    torch.manual_seed(0)
+    net = conv_net()
+    x0 = (torch.randn(2, 3, 64) * 0.1).double()   # class_prototype reads a real-sample init as float32
+    out = class_prototype(net, 1, x0, n_iter=25, lr=1e-2)
+    x = x0.clone().requires_grad_(True); opt = torch.optim.Adam([x], lr=1e-2)
+    for p in net.parameters(): p.requires_grad_(False)
+    for _ in range(25):
+        opt.zero_grad(); _class_loss(net(x), 1).sum().backward(); opt.step()
+    assert (out['x'] - x.detach()).abs().max() < 1e-12
+    assert out['loss'][-1].mean() < out['loss'][0].mean()
 
 def test_conv_input_grad_fast_path():
     "The tap-by-tap input gradient used for few input channels equals torch's convolution backward (1e-12)."

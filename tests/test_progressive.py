@@ -115,3 +115,12 @@ def test_bad_inputs(tmp_path):
     with pytest.raises(ValueError, match='min_segments must be >= 1'): ProgressiveTrainer(S(good), tmp_path/'g', min_segments=0)
     with pytest.raises(ValueError, match='grid lacks columns'): parameter_search(pd.DataFrame(dict(config=['x'])), toy_samples_fn, tmp_path, client='tcp://127.0.0.1:1')
     with pytest.raises(ValueError, match=r'expects blocks \(batch, \[1,\] 32, 8, 8\)'): BValueNet(32, 8, c_out=8)(torch.zeros(2, 16, 8, 8))
+
+def test_block_cache_changes_nothing(tmp_path):
+    "Keeping decoded blocks in memory (the default) gives exactly the weights and records of reading every block each time."
+    torch.set_num_threads(1)
+    a = ProgressiveTrainer(ToyBlocks(**TOY), tmp_path/'a', **KW); a.run(n=3)
+    b = ProgressiveTrainer(ToyBlocks(**TOY), tmp_path/'b', cache_mb=0, **KW); b.run(n=3)
+    assert a.samples.hits > 0 and not hasattr(b.samples, 'hits')
+    for k, v in a.model.state_dict().items(): assert torch.equal(v, b.model.state_dict()[k]), k
+    assert _strip(a.history) == _strip(b.history)

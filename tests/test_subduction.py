@@ -8,7 +8,8 @@ import torch
 
 from seisnb.subduction import (FEATURES, TARGET, BINARY, TERNARY, read_region, read_megathrust, magnitude_classes,
                                select_features, SegmentTransform, exclusion_split, check_no_leak, segment_net,
-                               fit_scenario, save_fit, load_fit, predict_segments, segment_relevance, exclusion_sweep)
+                               fit_scenario, save_fit, load_fit, predict_segments, segment_relevance, exclusion_sweep,
+                               f1_scores, holdout_f1, train_segment_net, predict_proba)
 from seisnb.synth import write_synth_subduction
 
 DISTANCES = range(0, 650, 50)
@@ -126,3 +127,35 @@ def test_relevance_with_batchnorm():
     X = np.random.default_rng(0).normal(size=(5, 10)).astype(np.float32)
     R = segment_relevance(net, X)
     assert R.shape == (5, 10) and np.isfinite(R).all() and np.abs(R).sum() > 0
+
+def test_transform_fitted_on_training_rows_only(synth):
+    "The sweep's power transform and medians come from the training rows of the split, not the whole table."
+    _, t = synth
+    f = fit_scenario(t, BINARY, 1, 300, epochs=1)
+    feats = f['transform'].features
+    ref = SegmentTransform(feats).fit(t[f['train']])
+    whole = SegmentTransform(feats).fit(t)
+    assert np.allclose(f['transform'].lambdas, ref.lambdas) and np.allclose(f['transform'].mean, ref.mean)
+    assert not np.allclose(f['transform'].mean, whole.mean)
+
+def test_f1_averages():
+    "Macro, weighted and top-class F1 agree with their definitions on a hand-made case."
+    y, p = np.array([0]*6 + [1]*3 + [2]), np.array([0]*5 + [1] + [1, 1, 2] + [0])
+    s = f1_scores(y, p, 3)
+    per = [2*5/(2*5 + 1 + 1), 2*2/(2*2 + 1 + 1), 0.0]      # per-class F1 = 2TP / (2TP + FP + FN)
+    assert np.isclose(s['f1'], np.mean(per)) and np.isclose(s['f1_top'], 0.0)
+    assert np.isclose(s['f1_weighted'], np.dot(per, [0.6, 0.3, 0.1]))
+
+def test_oversample_balances_classes():
+    "balance='oversample' trains on a class-balanced redraw; an unbalanced toy problem still finds the rare class."
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4)).astype(np.float32); y = (X[:, 0] > 1.3).astype(int)   # about 10 % positives
+    m = train_segment_net(X, y, 2, hidden=(16,), epochs=8, balance='oversample', seed=0)
+    p = predict_proba(m, X).argmax(1)
+    assert f1_scores(y, p, 2)['f1_top'] > 0.6
+
+def test_holdout_f1(synth):
+    _, t = synth
+    h = holdout_f1(t, BINARY, 0, 600, epochs=4)
+    assert 0 <= h['test_f1'] <= 1 and 0 <= h['holdout_f1'] <= 1 and h['n_holdout'] > 0
+    with pytest.raises(ValueError, match='expected a fraction'): holdout_f1(t, BINARY, 0, 0, frac=0)
