@@ -3,7 +3,7 @@
 #   make run   - install the same way, execute every notebook headless with papermill into runs/<timestamp>/
 # Override CONSTRAINTS= (empty) or PYTHON= to use your own CUDA torch or interpreter.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 CONSTRAINTS ?= constraints-cpu.txt
 BIN := $(VENV)/bin
@@ -13,7 +13,7 @@ NBDEV_WORKERS ?= 2
 .PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; seisnb needs Python 3.11 (set PYTHON=...)"; exit 1; }
+	@[ -n "$(PYTHON)" ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "error: no Python >= 3.10 found (tried python3.11, python3; got '$(PYTHON)'); seisnb is tested on Python 3.11: set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python settings.ini setup.py $(CONSTRAINTS)
