@@ -12,16 +12,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 
-# Papermill parameter sets (nbs/params/<name>.yaml) that the main job runs after the defaults:
-# the known-answer validation of the progressive b-value network (planted drop vs null control).
-PARAM_SETS = {'09_planted': '09_progressive_training', '09_null': '09_progressive_training'}
+# Papermill parameter sets (nbs/params/<name>.yaml) that the main job runs after the defaults,
+# as {name: (notebook stem, dataset it needs or None)}: the known-answer validation of the
+# progressive b-value network (planted drop vs null control), and the full real-data sweep of the
+# subduction classifier across exclusion distances where the megathrust table is available.
+PARAM_SETS = {'09_planted': ('09_progressive_training', None),
+              '09_null': ('09_progressive_training', None),
+              '08_real': ('08_subduction', 'megathrust')}
+
+def param_set_available(name:str) -> bool:
+    "True if the dataset parameter set `name` needs is in the local mirror (or it needs none)."
+    from seisnb.data import shared_data_dir, registered_files
+    need, d = PARAM_SETS[name][1], shared_data_dir()
+    return need is None or (d is not None and all((d/k).is_file() for k in registered_files(need)))
 
 def param_set(name:str) -> tuple[Path, dict]:
     "Notebook and parameters of the parameter set `nbs/params/<name>.yaml`."
     import yaml
     fn = NBS/'params'/f'{name}.yaml'
     if not fn.exists(): raise FileNotFoundError(f'no parameter set {fn}')
-    return NBS/f'{PARAM_SETS[name]}.ipynb', yaml.safe_load(fn.read_text()) or {}
+    return NBS/f'{PARAM_SETS[name][0]}.ipynb', yaml.safe_load(fn.read_text()) or {}
 
 def notebooks(pattern:str='[0-9]*.ipynb') -> list[Path]:
     "The numbered notebooks in reading order."
@@ -71,6 +81,8 @@ def main(argv=None):
     jobs = [(nb.stem, nb, run_dir, {}) for nb in nbs]
     if not a.no_param_sets and not a.only:
         for name in PARAM_SETS:
+            if not param_set_available(name):
+                print(f'skipping parameter set {name}: dataset {PARAM_SETS[name][1]!r} is not in the local mirror'); continue
             nb, params = param_set(name); jobs.append((f'{nb.stem}@{name}', nb, run_dir/name, params))
     results = []
     for label, nb, out, params in jobs:
