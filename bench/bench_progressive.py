@@ -15,9 +15,9 @@ warnings.filterwarnings('ignore')
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--batches', type=int, default=4, help='batches per timed pass (batch size 32)')
+    ap.add_argument('--batches', type=int, default=12, help='batches per timed pass (batch size 32)')
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--repeats', type=int, default=3, help='alternating passes per method (the best is reported)')
+    ap.add_argument('--repeats', type=int, default=5, help='alternating passes per method (the best is reported)')
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     from seisnb.progressive import synth_catalog, bstore, BValueNet, BlockDS, weighted_mae, n_params
