@@ -48,10 +48,10 @@ class Dataset:
 
 DATASETS = {d.name: d for d in [
     Dataset('japan_usgs', 'catalogs', ['japan_usgs_1990_2019.csv'],
-            'https://raw.githubusercontent.com/ss15859/EarthquakeNPP/main/data/',
-            'public domain (USGS ComCat)',
+            '', 'public domain (USGS ComCat)',
             'USGS ComCat, as packaged by the EarthquakeNPP benchmark (Stockman, Lawson & Werner, 2024)',
-            'CSV: id,time,longitude,latitude,magnitude,x,y', 'https://github.com/ss15859/EarthquakeNPP'),
+            'CSV: id,time,longitude,latitude,magnitude,x,y',
+            'https://github.com/ss15859/EarthquakeNPP/tree/main/Datasets/Japan (its README notebook downloads and writes the file)'),
     Dataset('norcia', 'catalogs', ['norcia_gulia_wiemer_2019.txt'], '',
             'no licence stated: validation only',
             'Gulia & Wiemer (2019), Nature 574, 193-199; INGV catalog',
