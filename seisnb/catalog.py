@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import fetch, map_axes
+from .bvalue import mc_maxc
 
 # %% auto #0
 __all__ = ['CATALOG_COLUMNS', 'LIMITS', 'FDSN_NAMES', 'GW_COLUMNS', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY',
            'PRIORITY', 'PRIORITY_MW', 'CatalogError', 'CatalogWarning', 'validate_catalog', 'read_csv_catalog',
            'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text', 'read_quakeml',
            'read_gulia_wiemer', 'MwRelation', 'canonical_mag_type', 'to_mw', 'homogenize_magnitudes', 'filter_catalog',
-           'mag_bins', 'mc_maxc', 'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
+           'mag_bins', 'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
 
 # %% ../nbs/00_catalog.ipynb #989cdf5a
 CATALOG_COLUMNS = ('time', 'latitude', 'longitude', 'depth_km', 'mag', 'mag_type', 'event_id')
@@ -548,15 +549,6 @@ def mag_bins(mag,              # magnitudes
     "Magnitudes rounded to the bin centres of width `mbin` (robust to float noise)."
     return np.round(np.floor(np.asarray(mag, float) / mbin + 0.5 + 1e-9) * mbin, 10)
 
-def mc_maxc(mag,                  # magnitudes
-            mbin:float=0.1,       # bin width (magnitude units)
-            correction:float=0.0, # magnitude units added to the modal bin (0.2: Woessner & Wiemer 2005)
-           ) -> float:
-    "Completeness magnitude by maximum curvature (Wiemer & Wyss 2000): the most populated magnitude bin, plus `correction`."
-    b = mag_bins(mag, mbin)
-    if len(b) == 0: raise ValueError("mc_maxc needs at least one magnitude; found none")
-    v, n = np.unique(b, return_counts=True)
-    return float(v[np.argmax(n)] + correction)
 
 # %% ../nbs/00_catalog.ipynb #22e16a93
 def catalog_summary(df:pd.DataFrame,     # a catalog table
@@ -565,7 +557,7 @@ def catalog_summary(df:pd.DataFrame,     # a catalog table
                    ) -> dict:
     "Counts, time span, magnitude histogram, Mc (maximum curvature unless given) and events per year, all and above Mc."
     if len(df) == 0: raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
-    mc = mc_maxc(df['mag'], mbin) if mc is None else mc
+    mc = mc_maxc(df['mag'], dm=mbin, correction=0) if mc is None else mc   # the modal bin, uncorrected
     b = mag_bins(df['mag'], mbin); above = b >= mc - 1e-9
     yr = df['time'].dt.year
     return dict(n_events=len(df), t_start=df['time'].min(), t_end=df['time'].max(),
@@ -618,7 +610,7 @@ def plot_fmd(df:pd.DataFrame,    # a catalog table
     h = pd.Series(mag_bins(df['mag'], mbin)).value_counts().sort_index()
     ax.semilogy(h.index, h.values, 's', ms=3, mfc='none', label='incremental')
     ax.semilogy(h.index, h.values[::-1].cumsum()[::-1], 'o', ms=3, label='cumulative N(≥M)')
-    mc = mc_maxc(df['mag'], mbin) if mc is None else mc
+    mc = mc_maxc(df['mag'], dm=mbin, correction=0) if mc is None else mc
     ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc (max. curvature) = {mc:.1f}')
     ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))})", ylabel='number of events')
     ax.legend(fontsize=8); return ax

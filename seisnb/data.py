@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # %% auto #0
-__all__ = ['DATASETS', 'shared_data_dir', 'Dataset', 'registered_files', 'sha256', 'fetch', 'natural_earth_dir', 'setup_cartopy',
-           'plate_boundaries', 'map_axes', 'RunRecord', 'save_model', 'load_sidecar', 'load_model', 'in_test']
+__all__ = ['DATASETS', 'shared_data_dir', 'Dataset', 'registered_files', 'sha256', 'fetch', 'dataset_available',
+           'natural_earth_dir', 'setup_cartopy', 'plate_boundaries', 'map_axes', 'RunRecord', 'save_model',
+           'load_sidecar', 'load_model', 'in_test']
 
 # %% ../nbs/00b_data.ipynb #7232cc46
 def _candidate_roots() -> list[Path]:
@@ -126,6 +127,13 @@ def fetch(name:str,         # dataset key in `DATASETS`
     import pooch
     return Path(pooch.retrieve(ds.url + key[len(ds.prefix)+1:], known_hash=f'sha256:{files[key]}',
                                path=pooch.os_cache('seisnb')/ds.prefix, fname=Path(key).name))
+
+# %% ../nbs/00b_data.ipynb #b6c14000
+def dataset_available(name:str # dataset key in `DATASETS`
+                     ) -> bool:
+    "True if every registered file of dataset `name` is in the local mirror (no download, no hash check)."
+    d = shared_data_dir()
+    return d is not None and all((d/k).is_file() for k in registered_files(name))
 
 # %% ../nbs/00b_data.ipynb #12051e54
 def natural_earth_dir() -> Path|None:

@@ -11,13 +11,13 @@ import torch
 from torch import nn
 from scipy import stats, fft as sfft
 from .waveforms import log_spectrogram, spectrogram_axes, read_seisbench, split_by_event
+from .synth.waveforms import brune_corner
 
 # %% auto #0
-__all__ = ['FORESHOCK', 'AFTERSHOCK', 'CLASSES', 'SPLITS', 'label_foreaft', 'check_splits', 'split_by_event_station',
-           'brune_corner', 'band_loss', 'synth_foreaft', 'foreaft_inputs', 'norm_stats', 'normalise',
-           'load_foreaft_seisbench', 'check_input', 'foreaft_cnn', 'predict_logits', 'predict_proba', 'train_foreaft',
-           'foreaft_metrics', 'chance_interval', 'foreaft_explainer', 'explain', 'additivity_error', 'plot_shap_sample',
-           'class_shap', 'band_localisation']
+__all__ = ['FORESHOCK', 'AFTERSHOCK', 'CLASSES', 'SPLITS', 'label_foreaft', 'check_splits', 'split_by_event_station', 'band_loss',
+           'synth_foreaft', 'foreaft_inputs', 'norm_stats', 'normalise', 'load_foreaft_seisbench', 'check_input',
+           'foreaft_cnn', 'predict_logits', 'predict_proba', 'train_foreaft', 'foreaft_metrics', 'chance_interval',
+           'foreaft_explainer', 'explain', 'additivity_error', 'plot_shap_sample', 'class_shap', 'band_localisation']
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #9f93f59f
 FORESHOCK, AFTERSHOCK = 0, 1
@@ -94,13 +94,6 @@ def split_by_event_station(meta:pd.DataFrame,        # labelled rows (see `label
     return check_splits(out, event_col, station_col if by_station else None)
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #34b26366
-def brune_corner(mag,                      # moment magnitude Mw
-                 stress_drop_mpa:float=3., # MPa
-                 beta_kms:float=3.5):      # km/s, shear-wave speed at the source
-    "Brune (1970) corner frequency (Hz): fc = 0.37 beta (16 dsigma / 7 M0)^(1/3), with M0 = 10^(1.5 Mw + 9.1) N m."
-    m0 = 10**(1.5*np.asarray(mag, dtype=float) + 9.1)
-    return 0.37*beta_kms*1e3*(16*stress_drop_mpa*1e6/(7*m0))**(1/3)
-
 def band_loss(f,          # Hz
               band:tuple  # (f1, f2) Hz
              ) -> np.ndarray:

@@ -19,7 +19,7 @@ from fastcore.basics import patch
 from fastcore.foundation import L
 import matplotlib, matplotlib.pyplot as plt
 from matplotlib.patches import Patch
-from .data import save_model, load_model, RunRecord, in_test
+from .data import save_model, load_model, RunRecord, in_test, _jsonable
 
 # %% auto #0
 __all__ = ['PAPER_PLAN', 'LOSSES', 'PAPER_GRID', 'bnet_plan', 'BValueNet', 'n_params', 'layer_table', 'weighted_mae',
@@ -368,13 +368,6 @@ def weight_change(before:dict, after:dict) -> dict:
     return dict(wc_total=tot, wc_block=blk, wc_block_norm={b: blk[b]/cnt[b] for b in blk})
 
 # %% ../nbs/09_progressive_training.ipynb #90339127
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, (np.integer,)): return int(o)
-    if isinstance(o, (np.floating,)): return float(o)
-    return o
-
 @patch
 def save_checkpoint(self:ProgressiveTrainer):
     "Atomically write model, optimiser, RNG states and records to `out_dir/checkpoint.pth` (+ `history.json`)."

@@ -12,12 +12,7 @@ import json, math
 from pathlib import Path
 import pytest
 from run_notebooks import notebooks, run_one
-from seisnb.data import shared_data_dir, registered_files
-
-def dataset_available(name:str) -> bool:
-    "Every registered file of dataset `name` is in the local mirror."
-    d = shared_data_dir()
-    return d is not None and all((d/k).is_file() for k in registered_files(name))
+from seisnb.data import dataset_available
 
 def data_bounds(bounds:dict) -> dict:
     "The `_with_data` bounds of the datasets that are available here."

@@ -22,9 +22,9 @@ PARAM_SETS = {'09_planted': ('09_progressive_training', None),
 
 def param_set_available(name:str) -> bool:
     "True if the dataset parameter set `name` needs is in the local mirror (or it needs none)."
-    from seisnb.data import shared_data_dir, registered_files
-    need, d = PARAM_SETS[name][1], shared_data_dir()
-    return need is None or (d is not None and all((d/k).is_file() for k in registered_files(need)))
+    from seisnb.data import dataset_available
+    need = PARAM_SETS[name][1]
+    return need is None or dataset_available(need)
 
 def param_set(name:str) -> tuple[Path, dict]:
     "Notebook and parameters of the parameter set `nbs/params/<name>.yaml`."
