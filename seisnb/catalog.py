@@ -13,8 +13,9 @@ from .data import fetch, map_axes
 from .bvalue import mc_maxc
 
 # %% auto #0
-__all__ = ['CATALOG_COLUMNS', 'LIMITS', 'FDSN_NAMES', 'GW_COLUMNS', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY',
-           'PRIORITY', 'PRIORITY_MW', 'CatalogError', 'CatalogWarning', 'validate_catalog', 'read_csv_catalog',
+__all__ = ['CATALOG_COLUMNS', 'LIMITS', 'LON_CONVENTIONS', 'EARTH_RADIUS_KM', 'FDSN_NAMES', 'GW_COLUMNS', 'RELATIONS',
+           'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY', 'PRIORITY', 'PRIORITY_MW', 'CatalogError', 'CatalogWarning',
+           'wrap_lon', 'lon_in_range', 'great_circle_deg', 'haversine_km', 'validate_catalog', 'read_csv_catalog',
            'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text', 'read_quakeml',
            'read_gulia_wiemer', 'MwRelation', 'canonical_mag_type', 'to_mw', 'homogenize_magnitudes', 'filter_catalog',
            'mag_bins', 'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
@@ -53,6 +54,54 @@ def _fail(mask, column:str, values, expected:str, lines=None, source:str|None=No
     raise CatalogError(f"{src}column {column!r}, {what} at {shown}{more}; expected {expected}", column=column, rows=rows)
 
 def _warn(msg:str): warnings.warn(msg, CatalogWarning, stacklevel=3)
+
+# %% ../nbs/00_catalog.ipynb #95833393
+LON_CONVENTIONS = ('-180..180', '0..360')
+
+def wrap_lon(lon,                        # longitude(s), degrees east
+             convention:str='-180..180', # '-180..180' or '0..360'
+            ):
+    "Longitudes in one convention: values inside its closed range are kept, others move by multiples of 360."
+    if convention not in LON_CONVENTIONS: raise ValueError(f"convention={convention!r}; expected one of {LON_CONVENTIONS}")
+    x = np.asarray(lon, dtype=float)
+    lo = -180. if convention == '-180..180' else 0.
+    out = np.where((x >= lo) & (x <= lo + 360.), x, (x - lo) % 360. + lo)
+    return float(out) if np.ndim(out) == 0 else out
+
+# %% ../nbs/00_catalog.ipynb #c8fa61c0
+def lon_in_range(lon,      # longitude(s), degrees east, either convention
+                 lo:float, # western bound, degrees east
+                 hi:float, # eastern bound, degrees east; lo > hi: the range crosses the 180° meridian
+                ) -> np.ndarray:
+    "True where `lon` lies in [lo, hi] going east from `lo` (antimeridian-aware, inclusive); NaN is outside."
+    x = np.asarray(lon, dtype=float)
+    if hi - lo >= 360.: return np.isfinite(x)      # the whole circle, e.g. (-180, 180) or (0, 360)
+    return ((x - lo) % 360.) <= ((hi - lo) % 360.) + 1e-9
+
+# %% ../nbs/00_catalog.ipynb #77b3abbb
+EARTH_RADIUS_KM = 6371.0  # mean Earth radius (km)
+
+def _haversine(lat1, lon1, lat2, lon2):
+    "The haversine of the central angle between the points (degrees in)."
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    return np.sin((p2 - p1) / 2)**2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2)**2
+
+def great_circle_deg(lat1, # latitude(s) of the first point(s), degrees
+                     lon1, # longitude(s) of the first point(s), degrees
+                     lat2, # latitude(s) of the second point(s), degrees
+                     lon2, # longitude(s) of the second point(s), degrees
+                    ) -> np.ndarray:
+    "Great-circle (haversine) angular distance between points, in degrees of arc (broadcasts)."
+    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(_haversine(lat1, lon1, lat2, lon2), 0, 1))))
+
+# %% ../nbs/00_catalog.ipynb #2e46e04c
+def haversine_km(lat1, # latitude of the first point(s), degrees
+                 lon1, # longitude of the first point(s), degrees
+                 lat2, # latitude of the second point(s), degrees
+                 lon2, # longitude of the second point(s), degrees
+                ) -> np.ndarray:
+    "Great-circle distance (km) between points given in degrees, on a sphere of radius `EARTH_RADIUS_KM` (broadcasts)."
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(_haversine(lat1, lon1, lat2, lon2), 0, 1)))
 
 # %% ../nbs/00_catalog.ipynb #5862e249
 def _parse_time(s:pd.Series, lines, source) -> pd.Series:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math, time as _time
 import numpy as np
 import pandas as pd
+from ..catalog import haversine_km   # the one great-circle implementation (chapter 00)
 
 # %% auto #0
 __all__ = ['gr_magnitudes', 'omori_delays', 'power_law_distances', 'productivity_mean', 'simulate_etas', 'omori_p_mle',
-           'haversine_km', 'plant_b_drop', 'stai_mc', 'apply_stai']
+           'plant_b_drop', 'stai_mc', 'apply_stai']
 
 # %% ../../nbs/00a_synth.ipynb #6f96a646
 def _rng(seed) -> np.random.Generator:
@@ -219,35 +220,6 @@ def omori_p_mle(dt,               # delays after the mainshock (days), all in [0
         z = math.log(t_max + c) - math.log(c) if abs(p - 1) < 1e-9 else ((t_max + c) ** (1 - p) - c ** (1 - p)) / (1 - p)
         return p * sl + len(dt) * math.log(z)
     return float(minimize_scalar(nll, bounds=bounds, method='bounded', options=dict(xatol=1e-6)).x)
-
-# %% ../../nbs/00a_synth.ipynb #820c2d0f
-def haversine_km(lat1, # latitude of the first point(s), degrees
-                 lon1, # longitude of the first point(s), degrees
-                 lat2, # latitude of the second point(s), degrees
-                 lon2, # longitude of the second point(s), degrees
-                ):
-    "Great-circle distance (km) between points given in degrees (broadcasts)."
-    la1, la2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(np.radians(np.asarray(lon2) - lon1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-
-def _days(cat) -> np.ndarray:
-    "Event times in days: the `t_days` column if present, else days since the first event."
-    if 't_days' in cat: return cat['t_days'].to_numpy(float)
-    t = pd.to_datetime(cat['time'], utc=True)
-    return ((t - t.iloc[0]) / pd.Timedelta(days=1)).to_numpy(float)
-
-def _check_sorted(cat):
-    "Raise unless the catalog's times never decrease, naming the first row out of order."
-    t = pd.to_datetime(cat['time'], utc=True).to_numpy('datetime64[ns]')
-    back = np.flatnonzero(t[1:] < t[:-1])
-    if len(back): raise ValueError(f"catalog must be sorted by time; row {back[0]+1} ({t[back[0]+1]}) is earlier than row {back[0]} ({t[back[0]]})")
-
-def _catalog_param(cat, name, value):
-    if value is not None: return value
-    v = cat.attrs.get('etas', {}).get(name)
-    if v is None: raise ValueError(f"{name} not given and the catalog has no simulate_etas parameters in attrs['etas']; pass {name}=...")
-    return v
 
 # %% ../../nbs/00a_synth.ipynb #8b23010b
 def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sorted by time)
