@@ -221,6 +221,28 @@ def omori_p_mle(dt,               # delays after the mainshock (days), all in [0
         return p * sl + len(dt) * math.log(z)
     return float(minimize_scalar(nll, bounds=bounds, method='bounded', options=dict(xatol=1e-6)).x)
 
+# %% ../../nbs/00a_synth.ipynb #ce7c902c
+def _days(cat) -> np.ndarray:
+    "Event times in days: the `t_days` column if present, else days since the first event."
+    if 't_days' in cat: return cat['t_days'].to_numpy(float)
+    t = pd.to_datetime(cat['time'], utc=True)
+    return ((t - t.iloc[0]) / pd.Timedelta(days=1)).to_numpy(float)
+
+# %% ../../nbs/00a_synth.ipynb #9707500d
+def _check_sorted(cat):
+    "Raise unless the catalog's times never decrease, naming the first row out of order."
+    t = pd.to_datetime(cat['time'], utc=True).to_numpy('datetime64[ns]')
+    back = np.flatnonzero(t[1:] < t[:-1])
+    if len(back): raise ValueError(f"catalog must be sorted by time; row {back[0]+1} ({t[back[0]+1]}) is earlier than row {back[0]} ({t[back[0]]})")
+
+# %% ../../nbs/00a_synth.ipynb #be248057
+def _catalog_param(cat, name, value):
+    "`value`, or the simulate_etas parameter `name` stored in `cat.attrs['etas']`."
+    if value is not None: return value
+    v = cat.attrs.get('etas', {}).get(name)
+    if v is None: raise ValueError(f"{name} not given and the catalog has no simulate_etas parameters in attrs['etas']; pass {name}=...")
+    return v
+
 # %% ../../nbs/00a_synth.ipynb #8b23010b
 def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sorted by time)
                  targets:list|None=None,     # event_ids of the target events ...
