@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_waveforms.ipynb #7040fe1f
 from __future__ import annotations
-import re, warnings, hashlib
+import os, re, warnings, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,9 +12,9 @@ from scipy import signal
 
 # %% auto #0
 __all__ = ['COMPONENT_ORDER', 'FS', 'WINDOW_S', 'check_waveforms', 'component_order', 'to_zne', 'resample', 'normalize_windows',
-           'dead_components', 'window_samples', 'cut_window', 'spectrogram_axes', 'log_spectrogram', 'read_npz',
-           'write_seisbench', 'read_seisbench', 'read_stead', 'write_stead', 'stream_to_array', 'make_windows',
-           'records_from_metadata', 'split_by_event', 'read_deepdenoiser']
+           'is_normalized', 'dead_components', 'window_samples', 'cut_window', 'spectrogram_axes', 'log_spectrogram',
+           'read_npz', 'write_seisbench', 'read_seisbench', 'read_stead', 'write_stead', 'stream_to_array',
+           'make_windows', 'records_from_metadata', 'split_by_event', 'read_deepdenoiser']
 
 # %% ../nbs/04_waveforms.ipynb #854acc3a
 COMPONENT_ORDER = 'ZNE'   # seisnb's (and SeisBench's) component order
@@ -24,42 +24,61 @@ WINDOW_S = 25.            # s, window length of the detector
 def check_waveforms(x,               # array (..., n_comp, n_samples)
                     n_comp:int=3,    # number of components expected on axis -2
                     name:str='x',    # name used in error messages
-                    finite:bool=True # raise on NaN/Inf samples
+                    finite:bool=True,# raise on NaN/Inf samples
+                    min_samples:int=2# fewest samples a trace may have
                    ) -> np.ndarray:
     "Validate a waveform array of shape (..., n_comp, n_samples) and return it as a float ndarray."
     x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.number): raise TypeError(f"{name} has dtype {x.dtype}; expected a numeric array")
+    if np.iscomplexobj(x):
+        raise TypeError(f"{name} is complex ({x.dtype}); expected real samples (take .real or abs() explicitly)")
+    if not np.issubdtype(x.dtype, np.number) or x.dtype == bool:
+        raise TypeError(f"{name} has dtype {x.dtype}; expected a numeric array")
     if x.ndim < 2 or x.shape[-2] != n_comp:
-        raise ValueError(f"{name} has shape {x.shape}; expected (..., {n_comp}, n_samples) with the {n_comp} components on axis -2")
-    if x.shape[-1] < 1: raise ValueError(f"{name} has shape {x.shape}: no samples")
+        raise ValueError(f"{name} has shape {x.shape}; expected (..., {n_comp}, n_samples) "
+                         f"with the {n_comp} components on axis -2")
+    if x.shape[-1] < min_samples:
+        raise ValueError(f"{name} has shape {x.shape}: {x.shape[-1]} sample(s) per trace; "
+                         f"expected at least {min_samples}")
     if finite:
         bad = ~np.isfinite(x)
         if bad.any():
-            idx = np.argwhere(bad)[0]
-            raise ValueError(f"{name} has {int(bad.sum())} NaN/Inf samples (first at index {tuple(int(i) for i in idx)}); expected finite values")
+            idx = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"{name} has {int(bad.sum())} NaN/Inf samples (first at index {idx}); "
+                             "expected finite values")
     return x if np.issubdtype(x.dtype, np.floating) else x.astype(np.float64)
 
 # %% ../nbs/04_waveforms.ipynb #426a121a
-def component_order(channels:str|list # e.g. 'HHE_HHN_HHZ', 'ENZ' or ['HHZ', 'HHN', 'HHE']
-                   ) -> str:
-    "The component letters (e.g. 'ENZ') of a channel-code string or list."
-    if isinstance(channels, np.ndarray): channels = channels.tolist()
-    if isinstance(channels, bytes): channels = channels.decode()
-    if isinstance(channels, str):   # 'HHE_HHN_HHZ' (codes joined by '_') or bare letters 'ENZ'
-        parts = channels.split('_') if '_' in channels else list(channels)
-    else: parts = list(channels)
-    return ''.join(str(p)[-1] for p in parts)
+_COMPONENT_LETTERS = set('ZNE12')
 
+def component_order(channels:str|list # e.g. 'HHE_HHN_HHZ', 'ENZ', 'EHZ' (one channel) or ['HHZ', 'HHN']
+                   ) -> str:
+    "The component letters (e.g. 'ENZ', or 'Z' for the single channel 'EHZ') of channel codes."
+    if isinstance(channels, np.ndarray): channels = channels.tolist()
+    if isinstance(channels, bytes): channels = channels.decode('ascii')
+    if isinstance(channels, str):
+        if re.search('[_,]', channels): parts = re.split('[_,]', channels)
+        elif set(channels) <= _COMPONENT_LETTERS: parts = list(channels)   # bare letters: 'ENZ', 'Z'
+        else: parts = [channels]                                           # one SEED code: 'EHZ'
+    else: parts = [p.decode('ascii') if isinstance(p, bytes) else p for p in channels]
+    if not parts or any(not isinstance(p, str) or not p.strip() for p in parts):
+        raise ValueError(f"channels={channels!r}; expected channel codes such as 'HHE_HHN_HHZ' or 'EHZ'")
+    return ''.join(p.strip()[-1] for p in parts)
+
+# %% ../nbs/04_waveforms.ipynb #4b2f0cb0
 def to_zne(x,                # array (..., n_comp, n_samples)
            order:str,        # component order of `x` on axis -2, e.g. 'ENZ'
            target:str=COMPONENT_ORDER # order wanted
           ) -> np.ndarray:
     "Reorder components of `x` from the declared `order` into `target` (default 'ZNE')."
     x = np.asarray(x)
+    if not isinstance(order, str): raise TypeError(f"order={order!r} ({type(order).__name__}); expected a str")
     if x.ndim < 2 or x.shape[-2] != len(order):
-        raise ValueError(f"Array of shape {x.shape} has {x.shape[-2] if x.ndim >= 2 else 'no'} components on axis -2, but order {order!r} declares {len(order)}")
+        found = x.shape[-2] if x.ndim >= 2 else 'no'
+        raise ValueError(f"Array of shape {x.shape} has {found} components on axis -2, "
+                         f"but order {order!r} declares {len(order)}")
     if sorted(order) != sorted(target) or len(set(order)) != len(order):
-        raise ValueError(f"Component order {order!r} cannot be mapped onto {target!r}: expected a permutation of {target!r}")
+        raise ValueError(f"Component order {order!r} cannot be mapped onto {target!r}: "
+                         f"expected a permutation of {target!r}")
     return x[..., [order.index(c) for c in target], :]
 
 # %% ../nbs/04_waveforms.ipynb #2917579f
@@ -82,9 +101,9 @@ def resample(x,             # array (..., n_samples)
 def normalize_windows(x,                  # array (..., 3, n_samples)
                       on_zero:str='raise',# 'raise' or 'flag' for all-zero windows
                       return_scale:bool=False, # also return the per-window maximum |amplitude|
-                      demean:bool=False,  # remove each component's mean first
+                      demean:bool=True,   # remove each component's mean first (seisnb's convention)
                       dtype=np.float32):  # dtype of the returned windows
-    "Divide each window by its maximum absolute amplitude over the three components (Majstorovic et al. 2023)."
+    "Demean and divide each window by its max |amplitude| over the three components (Majstorovic et al. 2023)."
     if on_zero not in ('raise', 'flag'): raise ValueError(f"on_zero={on_zero!r}; expected 'raise' or 'flag'")
     x = check_waveforms(x)
     if demean: x = x - x.mean(axis=-1, keepdims=True)
@@ -93,10 +112,21 @@ def normalize_windows(x,                  # array (..., 3, n_samples)
     if zero.any():
         idx = [tuple(int(i) for i in j) if len(j) > 1 else int(j[0]) for j in np.argwhere(np.atleast_1d(zero))[:5]]
         msg = f"{int(zero.sum())} all-zero window(s) (first at {idx}): the maximum |amplitude| is 0"
-        if on_zero == 'raise': raise ValueError(msg + "; expected a non-zero window (pass on_zero='flag' to keep them as zeros)")
+        if on_zero == 'raise':
+            raise ValueError(msg + "; expected a non-zero window (pass on_zero='flag' to keep them as zeros)")
         warnings.warn(msg + "; kept as zeros (on_zero='flag')", stacklevel=2)
     out = (x / np.where(zero, 1, scale)[..., None, None]).astype(dtype)
     return (out, scale) if return_scale else out
+
+# %% ../nbs/04_waveforms.ipynb #a26f6041
+def is_normalized(x,            # windows (..., 3, n_samples)
+                  tol:float=1e-3 # tolerance on the maximum (1) and on the component means (0)
+                 ) -> np.ndarray:
+    "Boolean per window: demeaned and max |amplitude| 1 (or all zero), i.e. `normalize_windows` output."
+    x = check_waveforms(x)
+    mx = np.abs(x).max(axis=(-2, -1))
+    centred = (np.abs(x.mean(-1)) <= tol).all(-1)
+    return ((np.abs(mx - 1) <= tol) | (mx == 0)) & centred
 
 # %% ../nbs/04_waveforms.ipynb #3da9a7b7
 def dead_components(x # array (..., 3, n_samples)
@@ -159,31 +189,103 @@ def log_spectrogram(x,                 # array (..., 3, n_samples)
     return (out, f, t) if return_axes else out
 
 # %% ../nbs/04_waveforms.ipynb #b26d7d5b
+def _open_npz(fn:Path):
+    "np.load an .npz, turning every way it can fail into an error naming the file."
+    if not fn.is_file(): raise FileNotFoundError(f"{fn} not found")
+    if fn.stat().st_size == 0: raise ValueError(f"{fn}: empty file (0 bytes); expected an .npz archive")
+    try: d = np.load(fn, allow_pickle=False)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+        raise ValueError(f"{fn}: not a readable .npz archive (truncated or corrupt: {e})") from e
+    if not isinstance(d, np.lib.npyio.NpzFile):
+        raise ValueError(f"{fn}: holds a single .npy array of shape {d.shape}, not an .npz archive with "
+                         "'data', 'itp' and 'channels' fields (write it with np.savez)")
+    return d
+
+def _npz_get(d, fn, key):
+    "Field `key` of an open NpzFile, or None when absent; a truncated member names file and field."
+    if key not in d.files: return None
+    try: return d[key]
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+        raise ValueError(f"{fn}: field {key!r} cannot be read (truncated or corrupt: {e})") from e
+
+# %% ../nbs/04_waveforms.ipynb #dd8c74ce
+def _npz_sample(v, fn, key, n):
+    "A pick field ('itp', 'its') as an int sample index inside a trace of `n` samples, or None."
+    if v is None: return None
+    a = np.ravel(v)
+    if a.size != 1 or not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"{fn}: field {key!r} is {v!r}; expected one sample index")
+    f = float(a[0])
+    if not np.isfinite(f): raise ValueError(f"{fn}: field {key!r} is {f}; expected a finite sample index")
+    if f != round(f): raise ValueError(f"{fn}: field {key!r} is {f}; expected a whole sample index")
+    if not 0 <= f < n: raise ValueError(f"{fn}: {key}={int(f)} outside the trace of {n} samples")
+    return int(f)
+
+def _npz_channels(v, fn):
+    "The 'channels' field as a str (bytes decoded as ASCII)."
+    if v is None: return None
+    a = np.asarray(v)
+    if a.dtype.kind == 'S': a = np.char.decode(a, 'ascii')
+    if a.dtype.kind != 'U':
+        raise ValueError(f"{fn}: field 'channels' has dtype {a.dtype}; expected a string such as 'HHE_HHN_HHZ'")
+    return '_'.join(a.ravel().tolist())
+
+# %% ../nbs/04_waveforms.ipynb #17d2b901
+def _npz_columns(data, fn, ch):
+    "Map the (n, k) `data` columns of an NPZ onto a (3, n) ZNE array; single channels fill Z (N, E zero)."
+    order = component_order(ch)
+    data = data[:, None] if data.ndim == 1 else data
+    if data.ndim != 2: raise ValueError(f"{fn}: field 'data' has shape {data.shape}; expected (n_samples, 3)")
+    if len(order) == 1 and data.shape[1] == 3:     # PhaseNet convention: the one channel in the last column
+        if data[:, :2].any():
+            raise ValueError(f"{fn}: channels={ch!r} names one channel but columns 0-1 of 'data' are not zero")
+        data = data[:, 2:]
+    if data.shape[1] != len(order):
+        raise ValueError(f"{fn}: field 'data' has shape {data.shape} but channels={ch!r} names {len(order)}"
+                         f" component(s); expected (n_samples, {len(order)})")
+    if len(set(order)) != len(order) or not set(order) <= set(COMPONENT_ORDER):
+        raise ValueError(f"{fn}: channels={ch!r} gives components {order!r}; "
+                         f"expected distinct letters from {COMPONENT_ORDER!r}")
+    if 'Z' not in order:
+        raise ValueError(f"{fn}: channels={ch!r} has no vertical (Z) component; expected Z, alone or with N and E")
+    x = check_waveforms(data.T, n_comp=len(order), name=f"{fn.name} field 'data'")
+    out = np.zeros((3, x.shape[-1]))
+    for k, c in enumerate(order): out[COMPONENT_ORDER.index(c)] = x[k]
+    return out, order
+
+# %% ../nbs/04_waveforms.ipynb #0dc69d86
 def read_npz(fn,               # path to a PhaseNet/DeepDenoiser .npz
              fs:float=100.,    # Hz, sampling rate of the file (not stored in it)
-             channels:str|None=None # component order when the file has no `channels` entry, e.g. 'ENZ'
+             channels:str|None=None # column order, e.g. 'ENZ' or 'EHZ'; overrides the file's 'channels'
             ) -> dict:
-    "Read one PhaseNet/DeepDenoiser NPZ into a dict: data (3, n) ZNE, fs, p_sample, s_sample, channels, single_channel."
+    "Read one PhaseNet/DeepDenoiser NPZ: data (3, n) ZNE, fs, p_sample, s_sample, channels, single_channel."
     fn = Path(fn)
-    with np.load(fn, allow_pickle=False) as d:
-        if 'data' not in d.files: raise KeyError(f"{fn.name} has no 'data' array (found {d.files}); expected a PhaseNet/DeepDenoiser NPZ")
-        data = np.asarray(d['data'], dtype=np.float64)
-        ch = str(d['channels']) if 'channels' in d.files else channels
-        itp = int(np.ravel(d['itp'])[0]) if 'itp' in d.files else None
-        its = int(np.ravel(d['its'])[0]) if 'its' in d.files else None
-    if ch is None: raise ValueError(f"{fn.name} has no 'channels' entry; pass channels='ENZ' (or the order of its columns)")
-    if data.ndim != 2 or data.shape[1] != 3: raise ValueError(f"{fn.name}: data has shape {data.shape}; expected (n_samples, 3)")
-    order = component_order(ch)
-    x = to_zne(check_waveforms(data.T, name=f'{fn.name} data'), order)
+    with _open_npz(fn) as d:
+        data, itp, its = (_npz_get(d, fn, k) for k in ('data', 'itp', 'its'))
+        ch_file = _npz_channels(_npz_get(d, fn, 'channels'), fn)
+    if data is None: raise KeyError(f"{fn}: no field 'data'; expected a PhaseNet/DeepDenoiser NPZ")
+    if channels is not None and ch_file is not None and component_order(channels) != component_order(ch_file):
+        warnings.warn(f"{fn.name}: channels={channels!r} overrides the file's channels={ch_file!r}", stacklevel=2)
+    ch = channels if channels is not None else ch_file
+    if ch is None: raise ValueError(f"{fn}: no field 'channels'; pass channels='ENZ' (the order of its columns)")
+    x, order = _npz_columns(np.asarray(data), fn, ch)
     dead = dead_components(x)
-    for name, v in (('itp', itp), ('its', its)):
-        if v is not None and not 0 <= v < x.shape[-1]: raise ValueError(f"{fn.name}: {name}={v} outside the trace of {x.shape[-1]} samples")
-    return dict(data=x, fs=float(fs), p_sample=itp, s_sample=its, channels=ch, trace_name=fn.stem,
-                single_channel=bool(dead[1] and dead[2] and not dead[0]), dead=''.join(c for c, k in zip(COMPONENT_ORDER, dead) if k))
+    return dict(data=x, fs=float(fs), p_sample=_npz_sample(itp, fn, 'itp', x.shape[-1]),
+                s_sample=_npz_sample(its, fn, 'its', x.shape[-1]), channels=ch, trace_name=fn.stem,
+                components=''.join(c for c, k in zip(COMPONENT_ORDER, dead) if not k),
+                single_channel=bool(dead[1] and dead[2] and not dead[0]),
+                dead=''.join(c for c, k in zip(COMPONENT_ORDER, dead) if k))
 
 # %% ../nbs/04_waveforms.ipynb #ac5b90b8
 _BUCKET = re.compile(r'^(?P<bucket>[^$]+)\$(?P<row>\d+),:(?P<ch>\d+),:(?P<n>\d+)$')
 
+def _atomic_path(fn:Path) -> Path:
+    "A temporary file next to `fn`; os.replace it onto `fn` once complete (no half-written file)."
+    fd, tmp = tempfile.mkstemp(prefix=f'.{fn.name}.', suffix='.part', dir=fn.parent)
+    os.close(fd)
+    return Path(tmp)
+
+# %% ../nbs/04_waveforms.ipynb #bfb9de8c
 def write_seisbench(folder,            # output folder
                     X,                 # array (N, 3, n) in ZNE
                     metadata:pd.DataFrame, # one row per trace; needs trace_sampling_rate_hz
@@ -194,20 +296,62 @@ def write_seisbench(folder,            # output folder
     if X.ndim != 3: raise ValueError(f"X has shape {X.shape}; expected (N, 3, n_samples)")
     if len(metadata) != len(X): raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
     if 'trace_sampling_rate_hz' not in metadata: raise KeyError("metadata needs a 'trace_sampling_rate_hz' column")
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    md = metadata.reset_index(drop=True).copy()
-    names = []
-    with h5py.File(folder/'waveforms.hdf5', 'w') as f:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    md, names = metadata.reset_index(drop=True).copy(), []
+    tmp_h5, tmp_csv = _atomic_path(folder/'waveforms.hdf5'), _atomic_path(folder/'metadata.csv')
+    with h5py.File(tmp_h5, 'w') as f:
         g = f.create_group('data_format')
-        g.create_dataset('component_order', data='ZNE'); g.create_dataset('dimension_order', data='CW')
-        g.create_dataset('measurement', data='velocity'); g.create_dataset('unit', data='counts')
+        for k, v in dict(component_order='ZNE', dimension_order='CW', measurement='velocity', unit='counts').items():
+            g.create_dataset(k, data=v)
         for b, i0 in enumerate(range(0, len(X), bucket_size)):
             xb = X[i0:i0+bucket_size]
             f.create_dataset(f'data/bucket{b}', data=xb)
             names += [f'bucket{b}${i},:{X.shape[1]},:{X.shape[2]}' for i in range(len(xb))]
     md['trace_name'] = names
-    md.to_csv(folder/'metadata.csv', index=False)
+    md.to_csv(tmp_csv, index=False)
+    os.replace(tmp_h5, folder/'waveforms.hdf5')
+    os.replace(tmp_csv, folder/'metadata.csv')
     return folder
+
+# %% ../nbs/04_waveforms.ipynb #7247ccf4
+def _read_metadata(fn:Path) -> pd.DataFrame:
+    "A SeisBench metadata.csv with at least one row and the columns every reader needs."
+    try: md = pd.read_csv(fn)
+    except pd.errors.EmptyDataError as e:
+        raise ValueError(f"{fn} is empty (no header, no rows); expected one row per trace") from e
+    if len(md) == 0: raise ValueError(f"{fn} has a header but no rows; expected one row per trace")
+    for c in ('trace_name', 'trace_sampling_rate_hz'):
+        if c not in md: raise KeyError(f"{fn} has no {c!r} column (found {list(md.columns)[:8]}...)")
+    return md
+
+def _data_format(f, fn, key:str, default:str) -> str:
+    "A string entry of an HDF5 file's data_format group (component_order, dimension_order)."
+    if 'data_format' not in f or key not in f['data_format']: return default
+    v = f['data_format'][key][()]
+    if isinstance(v, np.ndarray) and v.size == 1: v = v.item()
+    if isinstance(v, bytes): v = v.decode('ascii')
+    if not isinstance(v, str):
+        raise TypeError(f"{fn}: data_format/{key} is {v!r} ({type(v).__name__}); expected a string like {default!r}")
+    return v
+
+# %% ../nbs/04_waveforms.ipynb #2569e722
+def _read_trace(f, fn, name, dims:str) -> np.ndarray:
+    "One trace (C, W) of a SeisBench HDF5, by plain or bucketed name, refusing names that point past a bucket."
+    m = _BUCKET.match(str(name))
+    if not m:
+        if f'data/{name}' not in f: raise KeyError(f"{fn}: trace {name!r} not in the file")
+        x = f[f'data/{name}'][()]
+        return x.T if dims == 'WC' else x
+    key, r, c, n = f"data/{m['bucket']}", int(m['row']), int(m['ch']), int(m['n'])
+    if key not in f: raise KeyError(f"{fn}: trace {name!r} points to {key!r}, which is not in the file")
+    ds = f[key]
+    if ds.ndim != 3: raise ValueError(f"{fn}: bucket {key!r} has shape {ds.shape}; expected 3 dimensions")
+    rows, nc, nw = (ds.shape[0], ds.shape[1], ds.shape[2]) if dims == 'CW' else (ds.shape[0], ds.shape[2], ds.shape[1])
+    if r >= rows or c > nc or n > nw:
+        raise ValueError(f"{fn}: trace {name!r} points past bucket {key!r} of shape {ds.shape} "
+                         f"({rows} rows, {nc} components, {nw} samples)")
+    return ds[r, :c, :n] if dims == 'CW' else ds[r, :n, :c].T
 
 # %% ../nbs/04_waveforms.ipynb #23496d5c
 def read_seisbench(folder,                 # folder with metadata.csv and waveforms.hdf5
@@ -219,32 +363,26 @@ def read_seisbench(folder,                 # folder with metadata.csv and wavefo
     import h5py
     folder = Path(folder)
     for fn in ('metadata.csv', 'waveforms.hdf5'):
-        if not (folder/fn).exists(): raise FileNotFoundError(f"{folder/fn} not found; a SeisBench dataset is a folder with metadata.csv and waveforms.hdf5")
-    md = pd.read_csv(folder/'metadata.csv')
-    for c in ('trace_name', 'trace_sampling_rate_hz'):
-        if c not in md: raise KeyError(f"metadata.csv has no {c!r} column (found {list(md.columns)[:8]}...)")
+        if not (folder/fn).exists():
+            raise FileNotFoundError(f"{folder/fn} not found; a SeisBench dataset is a folder with metadata.csv "
+                                    "and waveforms.hdf5")
+    if component_order is not None and not isinstance(component_order, str):
+        raise TypeError(f"component_order={component_order!r}; expected a str such as 'ZNE'")
+    md = _read_metadata(folder/'metadata.csv')
     if idx is not None: md = md.iloc[np.asarray(idx)]
     if fs is not None:
         bad = md['trace_sampling_rate_hz'] != fs
-        if bad.any(): raise ValueError(f"{int(bad.sum())} traces have trace_sampling_rate_hz={md.loc[bad, 'trace_sampling_rate_hz'].iloc[0]}; expected {fs} (resample explicitly)")
-    out = []
-    with h5py.File(folder/'waveforms.hdf5', 'r') as f:
-        dfmt = f.get('data_format', {})
-        order = dfmt['component_order'][()].decode() if 'component_order' in dfmt else 'ZNE'
-        dims = dfmt['dimension_order'][()].decode() if 'dimension_order' in dfmt else 'CW'
+        if bad.any():
+            raise ValueError(f"{int(bad.sum())} traces have trace_sampling_rate_hz="
+                             f"{md.loc[bad, 'trace_sampling_rate_hz'].iloc[0]}; expected {fs} (resample explicitly)")
+    h5 = folder/'waveforms.hdf5'
+    with h5py.File(h5, 'r') as f:
+        order, dims = _data_format(f, h5, 'component_order', 'ZNE'), _data_format(f, h5, 'dimension_order', 'CW')
         if component_order is not None and order != component_order:
             raise ValueError(f"waveforms.hdf5 declares component_order={order!r}; expected {component_order!r}")
-        if dims not in ('CW', 'WC'): raise ValueError(f"dimension_order={dims!r}; expected 'CW' or 'WC'")
-        for name in md['trace_name']:
-            m = _BUCKET.match(name)
-            if m:
-                ds = f[f"data/{m['bucket']}"]; r, c, n = int(m['row']), int(m['ch']), int(m['n'])
-                x = ds[r, :c, :n] if dims == 'CW' else ds[r, :n, :c].T
-            else:
-                if f'data/{name}' not in f: raise KeyError(f"trace {name!r} not in waveforms.hdf5")
-                x = f[f'data/{name}'][()]
-                if dims == 'WC': x = x.T
-            out.append(to_zne(np.asarray(x, dtype=np.float64), order))
+        if dims not in ('CW', 'WC'): raise ValueError(f"{h5}: dimension_order={dims!r}; expected 'CW' or 'WC'")
+        out = [to_zne(check_waveforms(_read_trace(f, h5, nm, dims), len(order), name=f'trace {nm!r}'), order)
+               for nm in md['trace_name']]
     ns = {o.shape for o in out}
     if len(ns) > 1: raise ValueError(f"Traces have different shapes {sorted(ns)[:3]}; read them in groups of one length")
     return np.stack(out) if out else np.zeros((0, 3, 0)), md.reset_index(drop=True)
@@ -255,6 +393,16 @@ _STEAD_COLS = {'p_arrival_sample': 'trace_p_arrival_sample', 's_arrival_sample':
                'trace_category': 'trace_category', 'source_id': 'source_id', 'receiver_code': 'station_code',
                'coda_end_sample': 'trace_coda_end_sample', 'snr_db': 'trace_snr_db'}
 
+def _stead_row(nm, ds, fs) -> dict:
+    "SeisBench-style metadata row from the attributes of one STEAD dataset."
+    row = dict(trace_name=nm, trace_sampling_rate_hz=fs)
+    for k, v in ds.attrs.items():
+        v = v.decode() if isinstance(v, bytes) else v
+        if isinstance(v, np.ndarray): v = v.item() if v.size == 1 else v.tolist()
+        row[_STEAD_COLS.get(k, k)] = v
+    return row
+
+# %% ../nbs/04_waveforms.ipynb #7152a28d
 def read_stead(hdf5,               # STEAD-style HDF5 file
                names=None,         # trace names to read (None: all under data/)
                fs:float=100.,      # Hz, STEAD's sampling rate
@@ -266,61 +414,109 @@ def read_stead(hdf5,               # STEAD-style HDF5 file
     with h5py.File(hdf5, 'r') as f:
         if 'data' not in f: raise KeyError(f"{hdf5} has no 'data' group; expected STEAD layout data/<trace_name>")
         names = list(f['data'].keys()) if names is None else list(names)
+        if not names: raise ValueError(f"{hdf5}: the 'data' group is empty; expected at least one trace")
         for nm in names:
             if nm not in f['data']: raise KeyError(f"trace {nm!r} not in {hdf5}")
-            ds = f['data'][nm]; a = np.asarray(ds[()], dtype=np.float64)
-            if a.ndim != 2 or a.shape[1] != len(order): raise ValueError(f"trace {nm!r} has shape {a.shape}; expected (n_samples, {len(order)})")
-            X.append(to_zne(check_waveforms(a.T, name=nm), order))
-            row = dict(trace_name=nm, trace_sampling_rate_hz=fs)
-            for k, v in ds.attrs.items():
-                v = v.decode() if isinstance(v, bytes) else v
-                if isinstance(v, np.ndarray): v = v.item() if v.size == 1 else v.tolist()
-                row[_STEAD_COLS.get(k, k)] = v
-            rows.append(row)
+            ds = f['data'][nm]
+            a = np.asarray(ds[()])
+            if a.ndim != 2 or a.shape[1] != len(order):
+                raise ValueError(f"{hdf5}: trace {nm!r} has shape {a.shape}; expected (n_samples, {len(order)})")
+            X.append(to_zne(check_waveforms(a.T, len(order), name=f'{hdf5}: trace {nm!r}'), order))
+            rows.append(_stead_row(nm, ds, fs))
     ns = {x.shape for x in X}
     if len(ns) > 1: raise ValueError(f"Traces have different shapes {sorted(ns)[:3]}")
     return np.stack(X), pd.DataFrame(rows)
 
 # %% ../nbs/04_waveforms.ipynb #ff405cc8
+def _check_trace_names(names) -> list:
+    "Trace names usable as HDF5 dataset names: strings, non-empty, unique, without '/'."
+    names = list(names)
+    bad = [n for n in names if not isinstance(n, str) or not n or '/' in n]
+    if bad: raise ValueError(f"{len(bad)} trace name(s) unusable as HDF5 names (e.g. {bad[0]!r}); "
+                             "expected non-empty strings without '/'")
+    dup = sorted(pd.Series(names)[pd.Series(names).duplicated()].unique())
+    if dup: raise ValueError(f"{len(dup)} duplicated trace name(s) (e.g. {dup[0]!r}); expected unique names")
+    return names
+
 def write_stead(hdf5,                   # output HDF5 file
                 X,                      # waveforms (N, 3, n_samples) in ZNE
                 metadata:pd.DataFrame): # one row per trace; needs trace_name, other columns become attributes
-    "Write ZNE waveforms (N, 3, n) as a STEAD-style HDF5 (data/<trace_name>, (n, 3) in E, N, Z, metadata as attributes)."
+    "Write ZNE waveforms (N, 3, n) as a STEAD-style HDF5 (data/<trace_name>, (n, 3) E, N, Z; metadata attributes)."
     import h5py
-    X = check_waveforms(X)
-    inv = {v: k for k, v in _STEAD_COLS.items()}
-    with h5py.File(hdf5, 'w') as f:
+    X, hdf5 = check_waveforms(X), Path(hdf5)
+    if X.ndim != 3: raise ValueError(f"X has shape {X.shape}; expected (N, 3, n_samples)")
+    if len(metadata) != len(X): raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
+    if 'trace_name' not in metadata: raise KeyError("metadata needs a 'trace_name' column")
+    _check_trace_names(metadata['trace_name'])
+    inv, tmp = {v: k for k, v in _STEAD_COLS.items()}, _atomic_path(hdf5)
+    with h5py.File(tmp, 'w') as f:
         for x, (_, r) in zip(X, metadata.iterrows()):
             ds = f.create_dataset(f"data/{r['trace_name']}", data=to_zne(x, 'ZNE', 'ENZ').T)
             for k, v in r.items():
                 if k != 'trace_name' and not (isinstance(v, float) and np.isnan(v)): ds.attrs[inv.get(k, k)] = v
-    return Path(hdf5)
+    os.replace(tmp, hdf5)
+    return hdf5
 
 # %% ../nbs/04_waveforms.ipynb #817ad674
-def stream_to_array(st,                # obspy Stream with one trace per component
-                    order:str=COMPONENT_ORDER, # components wanted, in this order
-                    fs:float|None=None # Hz: if given, every trace must have this rate
-                   ) -> tuple[np.ndarray, float, object]:
-    "(3, n) array in `order`, sampling rate (Hz) and start time (UTCDateTime) of an ObsPy Stream."
+def _trace_values(tr, gaps:str) -> np.ndarray:
+    "Float samples of an ObsPy Trace; masked (gap) samples raise or become NaN."
+    d = tr.data
+    vals = np.asarray(np.ma.getdata(d), dtype=np.float64)
+    if np.ma.isMaskedArray(d) and np.ma.getmaskarray(d).any():
+        m = np.ma.getmaskarray(d)
+        if gaps == 'raise':
+            t = tr.stats.starttime + int(np.argmax(m)) / tr.stats.sampling_rate
+            raise ValueError(f"{tr.id}: {int(m.sum())} masked (gap) samples, the first at {t}; pass gaps='nan' "
+                             "to mark them, or fill them explicitly")
+        vals = vals.copy()
+        vals[m] = np.nan
+    return vals
+
+def _select_components(st, order:str, gaps:str, missing:str) -> dict:
+    "One trace per component letter of `order` ({letter: Trace}), merging gaps when asked."
     comps = [tr.stats.channel[-1:] for tr in st]
-    for c in order:
-        k = comps.count(c)
-        if k != 1: raise ValueError(f"Stream has {k} traces of component {c!r} (components found: {''.join(comps) or 'none'}); expected exactly one of each of {order!r} (merge gaps first)")
+    if gaps == 'nan' and any(comps.count(c) > 1 for c in set(comps)):
+        st = st.copy()
+        st.merge(method=0, fill_value=None)
+        comps = [tr.stats.channel[-1:] for tr in st]
     extra = sorted(set(comps) - set(order))
     if extra: raise ValueError(f"Stream has components {extra} besides {order!r}; select the channels to use first")
-    trs = [st[comps.index(c)] for c in order]
-    rates = {float(tr.stats.sampling_rate) for tr in trs}
+    for c in order:
+        k = comps.count(c)
+        if k > 1 or (k == 0 and missing == 'raise'):
+            raise ValueError(f"Stream has {k} traces of component {c!r} (components found: {''.join(comps) or 'none'}"
+                             f"); expected exactly one of each of {order!r} (merge gaps first, or gaps='nan')")
+    if not comps: raise ValueError("Stream has no traces")
+    return {c: st[comps.index(c)] for c in order if c in comps}
+
+# %% ../nbs/04_waveforms.ipynb #0a08546d
+def stream_to_array(st,                # obspy Stream with one trace per component
+                    order:str=COMPONENT_ORDER, # components wanted, in this order
+                    fs:float|None=None,# Hz: if given, every trace must have this rate
+                    gaps:str='raise',  # 'raise' on gaps / masked samples, or 'nan' to mark them
+                    missing:str='raise'# 'raise' on a missing component, or 'zero' to fill it with zeros (warns)
+                   ) -> tuple[np.ndarray, float, object]:
+    "(3, n) array in `order`, sampling rate (Hz) and start time (UTCDateTime) of an ObsPy Stream."
+    if gaps not in ('raise', 'nan'): raise ValueError(f"gaps={gaps!r}; expected 'raise' or 'nan'")
+    if missing not in ('raise', 'zero'): raise ValueError(f"missing={missing!r}; expected 'raise' or 'zero'")
+    trs = _select_components(st, order, gaps, missing)
+    rates = {float(tr.stats.sampling_rate) for tr in trs.values()}
     if len(rates) > 1: raise ValueError(f"Components have different sampling rates {sorted(rates)} Hz; expected one rate")
     rate = rates.pop()
-    if fs is not None and abs(rate - fs) > 1e-9: raise ValueError(f"Stream sampled at {rate} Hz; expected {fs} Hz (resample explicitly)")
-    t0, t1 = max(tr.stats.starttime for tr in trs), min(tr.stats.endtime for tr in trs)
-    if t1 <= t0: raise ValueError("Components do not overlap in time")
-    xs = []
-    for tr in trs:
-        i0 = int(round((t0 - tr.stats.starttime) * rate)); n = int(round((t1 - t0) * rate)) + 1
-        xs.append(np.asarray(tr.data[i0:i0+n], dtype=np.float64))
-    n = min(len(x) for x in xs)
-    return check_waveforms(np.stack([x[:n] for x in xs])), rate, t0
+    if fs is not None and abs(rate - fs) > 1e-9:
+        raise ValueError(f"Stream sampled at {rate} Hz; expected {fs} Hz (resample explicitly)")
+    t0, t1 = max(tr.stats.starttime for tr in trs.values()), min(tr.stats.endtime for tr in trs.values())
+    if t1 < t0: raise ValueError("Components do not overlap in time")
+    n = int(round((t1 - t0) * rate)) + 1
+    x = np.zeros((len(order), n))
+    for c, tr in trs.items():
+        i0 = int(round((t0 - tr.stats.starttime) * rate))
+        v = _trace_values(tr, gaps)[i0:i0+n]
+        x[order.index(c), :len(v)] = v
+    if len(trs) < len(order):
+        warnings.warn(f"Stream {st[0].id[:-1]}?: component(s) {''.join(c for c in order if c not in trs)} missing, "
+                      "filled with zeros (missing='zero')", stacklevel=2)
+    return check_waveforms(x, len(order), name='stream', finite=gaps == 'raise'), rate, t0
 
 # %% ../nbs/04_waveforms.ipynb #085c7648
 def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_sample, optional s_sample, event_id
