@@ -1,6 +1,11 @@
 # seisnb: the two set-up commands (see README).
 #   make test  - create .venv if missing, install (constraints-pinned), then export/clean checks, nbdev_test, pytest
 #   make run   - install the same way, execute every notebook headless with papermill into runs/<timestamp>/
+#   make docs  - execute the chapters (inline figures), nbdev-process them into _docs_build/proc (Quarto's
+#                input), then quarto render into _docs/; without quarto it stops there with an error
+#                telling how to install it (it never installs anything outside .venv, never sudo)
+#   make preview - the processed pages as plain HTML (nbconvert) in _docs_build/preview/
+#   make lab   - JupyterLab on nbs/ with the seisnb kernel
 # Override CONSTRAINTS= (empty) or PYTHON= to use your own CUDA torch or interpreter.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -10,7 +15,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.seisnb-installed
 NBDEV_WORKERS ?= 2
 
-.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs
+.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "error: no Python >= 3.10 found (tried python3.11, python3; got '$(PYTHON)'); seisnb is tested on Python 3.11: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -51,13 +56,26 @@ test: install
 	$(MAKE) pytest
 
 run: install
-	MPLBACKEND=Agg $(BIN)/python tools/run_notebooks.py
+	$(BIN)/python tools/run_notebooks.py
 
 bench: install
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
+# Never nbdev_docs / nbdev_proc_nbs here: without Quarto they run sudo and a bare pip install into
+# the system Python. tools/docs.py executes with papermill, processes with nbdev's FilterDefaults and
+# checks for quarto itself. The kernels get inline figures whatever MPLBACKEND says.
+DOCS_WORKERS ?= 2
 docs: install
-	$(BIN)/nbdev_docs
+	$(BIN)/python tools/docs.py build --workers $(DOCS_WORKERS)
+
+preview: install
+	@[ -d _docs_build/proc ] || $(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS)
+	$(BIN)/python tools/docs.py preview
+	@echo "open _docs_build/preview/index.html (or contents.html for the page list)"
+
+LAB_PORT ?= 8888
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=nbs --port=$(LAB_PORT)
 
 clean-runs:
 	rm -rf runs/

@@ -1,8 +1,12 @@
 """Execute seisnb's notebooks headless with papermill and summarise the run.
 
-`make run` calls this: every filled notebook in nbs/ runs with its small default parameters
-(plus `out_dir`) into runs/<timestamp>/, and runs/<timestamp>/summary.md gets one line per
-notebook: status, wall time, the metrics it recorded and the figures it saved.
+`make run` (and `seisnb run`) calls this: every filled notebook in nbs/ runs with its small
+default parameters (plus `out_dir`) into runs/<timestamp>/, and runs/<timestamp>/summary.md
+gets one line per notebook: status, wall time, the metrics it recorded and the figures it saved
+(with their folders), and says which data mirror was used. The executed notebooks keep their
+figures inline (the kernels get matplotlib's inline backend whatever `MPLBACKEND` says). Map data
+are checked once: when they are missing the loop warns once and tells the kernels (env
+`SEISNB_MAPS_WARNED=1`) so that no chapter repeats the warning.
 """
 from __future__ import annotations
 import argparse, json, os, sys, time, traceback
@@ -37,6 +41,58 @@ def notebooks(pattern:str='[0-9]*.ipynb') -> list[Path]:
     "The numbered notebooks in reading order."
     return sorted(NBS.glob(pattern))
 
+INLINE = 'module://matplotlib_inline.backend_inline'
+# Start of the warnings seisnb's map helpers give when map data are missing (silenced in the kernels
+# once the run loop has said it).
+MAP_WARNINGS = ('No local Natural Earth data', 'PB2002 plate boundaries not found', 'cartopy is not installed')
+
+def _log():
+    "seisnb's logger (seisnb.records), printing INFO lines to stdout in this process."
+    import logging
+    try: from seisnb.records import logger
+    except ImportError: logger = logging.getLogger('seisnb')
+    if not logger.handlers and not logging.getLogger().handlers:
+        h = logging.StreamHandler(sys.stdout); h.setFormatter(logging.Formatter('%(message)s'))
+        logger.addHandler(h); logger.propagate = False
+    if logger.getEffectiveLevel() > logging.INFO: logger.setLevel(logging.INFO)
+    return logger
+
+def _progress(it, total=None, desc=None):
+    try: from seisnb.records import progress
+    except ImportError:
+        from tqdm.auto import tqdm
+        return tqdm(it, total=total, desc=desc, disable=not sys.stderr.isatty())
+    return progress(it, total=total, desc=desc, enabled=sys.stderr.isatty() or None)
+
+def data_mirror() -> tuple[Path|None, str]:
+    "The data mirror the notebooks will use and a sentence saying where it came from."
+    from seisnb.data import shared_data_dir
+    try: d = shared_data_dir()
+    except FileNotFoundError as e: return None, f'not usable: {e}'
+    if d is None: return None, 'none found (SEISNB_DATA_DIR unset, no ../shared/data beside the repository): real-data sections skipped'
+    how = 'SEISNB_DATA_DIR' if os.environ.get('SEISNB_DATA_DIR') else 'beside the repository'
+    return d, f'{d} ({how})'
+
+def map_data_message() -> str|None:
+    "None when maps can be drawn with coastlines offline, else the one warning for the whole run."
+    try: import cartopy  # noqa: F401
+    except ImportError: return 'cartopy is not installed: maps are drawn on plain lon/lat axes'
+    try: from seisnb.maps import natural_earth_dir
+    except ImportError: from seisnb.data import natural_earth_dir
+    if natural_earth_dir() is None:
+        return ('No local Natural Earth data (set SEISNB_MAPS_DIR or SEISNB_DATA_DIR): maps in every chapter '
+                'are drawn without coastlines (warned once for the whole run)')
+    return None
+
+def kernel_env(maps_msg:str|None) -> dict:
+    "Environment for the notebook kernels: inline figures; map warnings silenced once the run has given one."
+    env = {'MPLBACKEND': INLINE}
+    if maps_msg:
+        env['SEISNB_MAPS_WARNED'] = '1'
+        prev = os.environ.get('PYTHONWARNINGS')
+        env['PYTHONWARNINGS'] = ','.join(([prev] if prev else []) + [f'ignore:{m}' for m in MAP_WARNINGS])
+    return env
+
 def run_one(nb:Path, out_dir:Path, params:dict|None=None, timeout:int=900) -> dict:
     "Run one notebook with papermill into `out_dir`; return its status, wall time and record."
     import papermill as pm
@@ -58,12 +114,15 @@ def _fmt(v):
     if isinstance(v, list) and len(v) > 6: return f'[{len(v)} values]'
     return str(v)
 
-def summary_md(results:list[dict], run_dir:Path) -> str:
-    lines = [f'# seisnb run {run_dir.name}', '', f'Data mirror: {os.environ.get("SEISNB_DATA_DIR") or "auto (../shared/data if present)"}', '',
+def summary_md(results:list[dict], run_dir:Path, mirror:str|None=None, maps:str|None=None) -> str:
+    if mirror is None: mirror = data_mirror()[1]
+    lines = [f'# seisnb run {run_dir.name}', '', f'Data mirror: {mirror}', '',
+             f'Maps: {maps or "coastlines and plate boundaries from local data"}', '',
+             'Figures are PNG files under this folder (paths below) and inline in the executed notebooks.', '',
              '| notebook | status | wall s | metrics | figures |', '|---|---|---|---|---|']
     for r in results:
         m = '; '.join(f'{k}={_fmt(v)}' for k, v in r['metrics'].items())
-        f = ', '.join(Path(x).name for x in r['figures'])
+        f = ', '.join(f'`{x}`' for x in r['figures'])
         lines.append(f"| {r['notebook']} | {r['status']} | {r['wall_s']} | {m} | {f} |")
     for r in results:
         if r['error']: lines += ['', f"## {r['notebook']} failed", '```', r['error'], '```']
@@ -82,17 +141,25 @@ def main(argv=None):
     if not a.no_param_sets and not a.only:
         for name in PARAM_SETS:
             if not param_set_available(name):
-                print(f'skipping parameter set {name}: dataset {PARAM_SETS[name][1]!r} is not in the local mirror'); continue
+                _log().info(f'skipping parameter set {name}: dataset {PARAM_SETS[name][1]!r} is not in the local mirror')
+                continue
             nb, params = param_set(name); jobs.append((f'{nb.stem}@{name}', nb, run_dir/name, params))
+    log = _log()
+    mirror_dir, mirror = data_mirror()
+    log.info(f'data mirror: {mirror}')
+    maps = map_data_message()
+    if maps: log.warning(f'warning: {maps}')
+    os.environ.update(kernel_env(maps))
     results = []
-    for label, nb, out, params in jobs:
-        print(f'running {label} ...', flush=True)
+    for label, nb, out, params in _progress(jobs, total=len(jobs), desc='notebooks'):
+        log.info(f'running {label} ...')
         r = run_one(nb, out, params); r['notebook'] = label
         r['figures'] = [str((out/f).relative_to(run_dir)) for f in r['figures']]
         results.append(r)
-        print(f"  {r['status']} in {r['wall_s']} s; metrics: {', '.join(r['metrics'])}", flush=True)
-        (run_dir/'summary.md').write_text(summary_md(results, run_dir))
-    print(f'summary: {run_dir/"summary.md"}')
+        log.info(f"  {r['status']} in {r['wall_s']} s; metrics: {', '.join(r['metrics'])}")
+        (run_dir/'summary.md').write_text(summary_md(results, run_dir, mirror, maps))
+    n_bad = sum(r['status'] != 'ok' for r in results)
+    log.info(f'{len(results) - n_bad} of {len(results)} notebooks ok; summary: {run_dir/"summary.md"}')
     return 0 if all(r['status'] == 'ok' for r in results) else 1
 
 if __name__ == '__main__': sys.exit(main())

@@ -1,0 +1,182 @@
+"""CI check of the docs site up to Quarto's input (issue 13): Quarto cannot be installed on these
+machines, so this builds exactly what `quarto render` gets (`tools/docs.py build --no-render`:
+every page executed with papermill and its default parameters, inline figures, then nbdev's own
+processing) and checks, per chapter: it executed, its figures are image outputs, no output is an
+error or a traceback, its math, links to other chapters and citations survived the processing;
+for the site: the page order is the sidebar's. Then the nbconvert preview of two chapters is
+screenshotted in headless Chromium (skipped when no browser is installed).
+
+One execution serves every check (a session fixture, 2 workers; `DOCS_WORKERS` changes that).
+Set `SEISNB_DOCS_BUILD=<folder>` to check a build that `make docs` / `make preview` already made
+(`_docs_build`) instead of executing again. A chapter that fails to execute fails its own tests
+only. The build's timings are written to `<build>/build.json` and printed in the test summary.
+"""
+import json, os, re, shutil, subprocess, time
+from pathlib import Path
+import pytest
+import yaml
+import docs
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT/'nbs'
+PAGES = [p for p in docs.sidebar_entries() if (NBS/p).exists()]
+CHAPTERS = [p for p in PAGES if p != 'index.ipynb']
+SHOT_PAGES = ('01_bvalue.ipynb', '05_detector.ipynb')  # the two chapters screenshotted
+
+@pytest.fixture(scope='session')
+def build(tmp_path_factory):
+    "The executed and processed pages (built once per session, or reused from SEISNB_DOCS_BUILD)."
+    reuse = os.environ.get('SEISNB_DOCS_BUILD')
+    if reuse:
+        out = Path(reuse)
+        if not (out/'build.json').exists(): pytest.fail(f'SEISNB_DOCS_BUILD={reuse}: no build.json there (run `make preview`)')
+    else:
+        out = tmp_path_factory.mktemp('docs_build')
+        t0 = time.time()
+        docs.build(out, PAGES, n_workers=int(os.environ.get('DOCS_WORKERS', 2)))
+        print(f'\ndocs build: {time.time()-t0:.0f} s')
+    res = json.loads((out/'build.json').read_text())
+    res['dir'] = out
+    res['exec_by'] = {r['page']: r for r in res['execute']}
+    res['proc_by'] = {r['page']: r for r in res['process']}
+    return res
+
+def _nb(build, kind, page):
+    fn = build['dir']/kind/page
+    if not fn.exists():
+        pytest.fail(f'{page}: no {kind} notebook ({build[kind[:4] + "_by"].get(page, {}).get("error", "not built")[-1500:]})')
+    return json.loads(fn.read_text(encoding='utf-8'))
+
+def _src(c): return ''.join(c.get('source', ''))
+def _text(o): return ''.join(o.get('text', '')) if isinstance(o.get('text', ''), (list, str)) else ''
+
+def _require_executed(build, page):
+    r = build['exec_by'].get(page)
+    if r is None: pytest.fail(f'{page} was not built')
+    if r['status'] != 'ok': pytest.fail(f"{page} failed to execute ({r['wall_s']} s):\n{r['error'][-2500:]}")
+    p = build['proc_by'].get(page)
+    if p['status'] != 'ok': pytest.fail(f"{page}: nbdev processing failed:\n{p['error'][-2500:]}")
+
+def test_build_timing(build):
+    "Not a check: reports what the build cost (see build.json)."
+    ex = sorted(build['execute'], key=lambda r: -r['wall_s'])
+    print(f"\ndocs build: execute {build['execute_s']} s, nbdev processing {build['process_s']} s, "
+          f"{build['n_workers']} workers; slowest: " + ', '.join(f"{r['page']} {r['wall_s']} s" for r in ex[:4]))
+
+# ---- the site -------------------------------------------------------------------------------
+def test_page_order_matches_sidebar(build):
+    proc = build['dir']/'proc'
+    sb = yaml.safe_load((proc/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    assert docs.sidebar_entries(sb) == docs.sidebar_entries(), 'processed sidebar.yml differs from nbs/sidebar.yml'
+    assert build['pages'] == PAGES
+    built = sorted(p.name for p in proc.glob('*.ipynb'))
+    assert built == sorted(PAGES), f'pages in Quarto input {built} vs sidebar {PAGES}'
+    numbered = [p for p in PAGES if p[0].isdigit()]
+    assert numbered == sorted(numbered) and PAGES[0] == 'index.ipynb'
+    cfg = yaml.safe_load((proc/'_quarto.yml').read_text())
+    assert {'nbdev.yml', 'sidebar.yml'} <= set(cfg['metadata-files']) and (proc/'nbdev.yml').exists()
+
+# ---- per chapter ----------------------------------------------------------------------------
+@pytest.mark.parametrize('page', PAGES)
+def test_executes(build, page):
+    _require_executed(build, page)
+
+@pytest.mark.parametrize('page', PAGES)
+def test_front_matter(build, page):
+    _require_executed(build, page)
+    nb = _nb(build, 'proc', page)
+    fm = nb['cells'][0]
+    assert fm['cell_type'] == 'raw' and _src(fm).startswith('---'), f'{page}: no Quarto front matter'
+    d = yaml.safe_load(_src(fm).strip().strip('-'))
+    assert d.get('title') and d.get('description'), f'{page}: front matter lacks title/description: {d}'
+
+@pytest.mark.parametrize('page', PAGES)
+def test_no_error_outputs(build, page):
+    nb = _nb(build, 'proc', page)
+    bad = []
+    for i, c in enumerate(nb['cells']):
+        for o in c.get('outputs', []):
+            if o['output_type'] == 'error': bad.append(f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:200]}")
+            elif o['output_type'] == 'stream' and 'Traceback (most recent call last)' in _text(o):
+                bad.append(f'cell {i}: traceback printed to {o.get("name")}: ' + _text(o)[-300:])
+    assert not bad, f'{page}: error outputs on the page:\n' + '\n'.join(bad)
+
+_re_plots = re.compile(r'\bplt\.|\bplot_\w+\(|\.plot\(|subplots\(|\bimshow\(')
+
+def _images(cells): return sum('image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {})
+                               for c in cells for o in c.get('outputs', []))
+
+@pytest.mark.parametrize('page', CHAPTERS)
+def test_figures_are_inline(build, page):
+    "The figures a chapter records (`rec.figure`, saved as PNG) are image outputs on its page, and reach Quarto."
+    _require_executed(build, page)
+    ex, proc = _nb(build, 'exec', page), _nb(build, 'proc', page)
+    recorded = sorted(set(build['exec_by'][page].get('figures', [])))
+    n_ex, n_proc = _images(ex['cells']), _images(proc['cells'])
+    assert n_ex >= len(recorded), (f'{page}: {len(recorded)} figures recorded but only {n_ex} image outputs '
+                                   f'(figures closed before display?): {recorded}')
+    plots = any(c['cell_type'] == 'code' and _re_plots.search(_src(c)) for c in ex['cells'])
+    if plots or recorded: assert n_proc > 0, f'{page} draws figures but its processed page has no image output'
+    hidden = sum(_images([c]) for c in ex['cells'] if docs.directives(_src(c)).keys() & {'hide', 'export', 'exporti'})
+    assert n_proc >= n_ex - hidden, f'{page}: {n_ex - hidden - n_proc} figures lost in nbdev processing'
+
+_re_math = re.compile(r'\$\$.+?\$\$|\$[^$\n]+?\$', re.S)
+_re_link = re.compile(r'\]\(((?:\./)?(\d\d[a-z]?_[\w]+)\.(?:ipynb|html|qmd))(#[\w-]*)?\)')
+_re_cite = re.compile(r"\b[A-Z][A-Za-z\u00c0-\u017f'\-]+(?: et al\.|,? (?:&|and) [A-Z][A-Za-z\u00c0-\u017f'\-]+)? "
+                      r"\(?(?:1[89]|20)\d\d[a-z]?\)?|\bdoi:\s?10\.\S+")
+
+def _norm(s): return re.sub(r'\s+', ' ', s).strip()
+
+def _page_text(nb) -> str:
+    "All text a reader of the processed page sees in markdown: front matter, markdown cells, markdown outputs."
+    parts = []
+    for c in nb['cells']:
+        if c['cell_type'] == 'raw' and _src(c).startswith('---'):
+            d = yaml.safe_load(_src(c).strip().strip('-')) or {}
+            parts += [str(d.get('title', '')), str(d.get('description', ''))]
+        elif c['cell_type'] == 'markdown': parts.append(_src(c))
+        for o in c.get('outputs', []):
+            md = o.get('data', {}).get('text/markdown')
+            if md: parts.append(''.join(md))
+    return _norm('\n'.join(parts))
+
+@pytest.mark.parametrize('page', PAGES)
+def test_math_links_citations_survive(build, page):
+    "Every formula, link to another chapter and citation of the committed markdown is on the processed page."
+    src = json.loads((NBS/page).read_text(encoding='utf-8'))
+    md = '\n'.join(_src(c) for c in src['cells'] if c['cell_type'] == 'markdown')
+    md = re.sub(r'`[^`\n]*`', '', md)  # inline code is linkified by nbdev, not math or citations
+    text = _page_text(_nb(build, 'proc', page))
+    lost = [m for m in _re_math.findall(md) if _norm(m) not in text]
+    lost += [c for c in _re_cite.findall(md) if _norm(c) not in text]
+    links = _re_link.findall(md)
+    lost += [l[0] for l in links if l[0] not in text]
+    assert not lost, f'{page}: lost in processing: {lost[:10]}'
+    dangling = [l[0] for l in links if l[1] + '.ipynb' not in PAGES]
+    assert not dangling, f'{page}: links to chapters that are not in the sidebar: {dangling}'
+
+# ---- the preview in a browser ---------------------------------------------------------------
+def _browser():
+    return next((b for b in (os.environ.get('CHROME'), 'chromium', 'chromium-browser', 'google-chrome')
+                 if b and shutil.which(b)), None)
+
+def test_preview_screenshots(build, tmp_path):
+    "The nbconvert preview of two chapters renders in headless Chromium with its figures."
+    browser = _browser()
+    if browser is None: pytest.skip('no chromium/google-chrome on PATH (Debian: apt-get install chromium)')
+    pytest.importorskip('nbconvert', reason='nbconvert not installed (make install)')
+    for p in SHOT_PAGES: _require_executed(build, p)
+    out = Path(os.environ.get('SEISNB_DOCS_SHOTS') or tmp_path)
+    html = docs.preview(build['dir']/'proc', out/'preview', list(SHOT_PAGES))
+    from PIL import Image
+    import numpy as np
+    for fn in html:
+        page = fn.read_text(encoding='utf-8')
+        assert page.count('<img') >= 1 and 'data:image/png;base64' in page, f'{fn.name}: no figure in the HTML'
+        shot = out/f'{fn.stem}.png'
+        r = subprocess.run([browser, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
+                            '--window-size=1200,2400', f'--screenshot={shot}', fn.resolve().as_uri()],
+                           capture_output=True, text=True, timeout=120)
+        assert shot.exists(), f'{browser} wrote no screenshot of {fn.name}: {r.stderr[-1000:]}'
+        a = np.asarray(Image.open(shot).convert('L'), dtype=float)
+        assert a.shape == (2400, 1200) and a.std() > 10, f'{shot.name}: blank screenshot (std {a.std():.1f})'

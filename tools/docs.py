@@ -1,0 +1,314 @@
+"""Build seisnb's documentation site from executed notebooks, without ever installing anything.
+
+`make docs` calls `python tools/docs.py build`:
+
+1. checks for `quarto` first (and says so at once when it is missing);
+2. executes every page of `nbs/sidebar.yml` with papermill and its default parameters into
+   `_docs_build/exec/`, with inline figures (the kernels get matplotlib's inline backend even
+   when `MPLBACKEND=Agg` is set around them); cells marked `#| eval: false` never run and cells
+   marked `#| slow` run only with `--slow`, as under `nbdev_test`; the committed notebooks are
+   only read;
+3. runs nbdev's own notebook processing (`nbdev.processors.FilterDefaults`, what `nbdev_docs`
+   does before Quarto: front matter, `show_doc`, hidden and export cells removed, links) on the
+   executed copies into `_docs_build/proc/`, next to the site config: this folder is exactly
+   the input `quarto render` gets;
+4. renders it with Quarto into `_docs/` when Quarto is installed; otherwise exits 1 with a
+   message on how to install Quarto, after everything above is built.
+
+`python tools/docs.py preview` renders `_docs_build/proc/` to plain HTML with nbconvert into
+`_docs_build/preview/` (an `index.html` in sidebar order), for a look without Quarto.
+It never calls `nbdev_docs`, `nbdev_proc_nbs` or `nbdev_install_quarto` (which run `sudo` and
+a bare `pip install` into the system Python when Quarto is missing).
+"""
+from __future__ import annotations
+import argparse, json, os, re, shutil, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT/'nbs'
+BUILD = ROOT/'_docs_build'
+SITE_FILES = ('_quarto.yml', 'nbdev.yml', 'sidebar.yml', 'styles.css')
+INLINE = 'module://matplotlib_inline.backend_inline'
+QUARTO_HELP = """\
+error: `quarto` is not on the PATH, so the site cannot be rendered (everything before Quarto is built:
+  executed notebooks in {exec_dir}, Quarto's input in {proc_dir};
+  `make preview` renders that input to HTML with nbconvert).
+Install Quarto yourself (seisnb never installs it and never calls sudo), then rerun `make docs`:
+  Linux, no root:  download quarto-<version>-linux-amd64.tar.gz from https://quarto.org/docs/download/,
+                   tar -xzf it into ~/opt and put ~/opt/quarto-<version>/bin on your PATH
+  Debian/Ubuntu:   sudo dpkg -i quarto-<version>-linux-amd64.deb   (the .deb from the same page)
+  macOS:           brew install --cask quarto   (or the .pkg from the same page)
+  conda:           conda install -c conda-forge quarto
+Check with `quarto check`. Quarto has no PyPI wheel: pip cannot install it."""
+
+def _progress(it, total=None, desc=None):
+    "seisnb's progress bar (seisnb.records) when available, else tqdm, else the plain iterable."
+    try: from seisnb.records import progress
+    except ImportError:
+        try: from tqdm.auto import tqdm
+        except ImportError: return it
+        return tqdm(it, total=total, desc=desc, disable=not sys.stderr.isatty())
+    return progress(it, total=total, desc=desc)
+
+def sidebar_entries(items=None) -> list[str]:
+    "The pages of `nbs/sidebar.yml`, in order."
+    if items is None:
+        import yaml
+        items = yaml.safe_load((NBS/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    out = []
+    for it in items:
+        if isinstance(it, str): out.append(it)
+        elif isinstance(it, dict): out += sidebar_entries(it.get('contents', []))
+    return out
+
+_re_dir = re.compile(r'^\s*#\|\s*(.*?)\s*$')
+
+def directives(src:str) -> dict:
+    "nbdev's `#| key: value` directives at the top of a cell (`{'eval:': ['false'], 'slow': []}`)."
+    d = {}
+    for ln in src.splitlines():
+        m = _re_dir.match(ln)
+        if not m:
+            if ln.strip(): break
+            continue
+        k, *v = m.group(1).split()
+        if k: d[k] = v
+    return d
+
+def skip_reason(cell:dict, slow:bool=False) -> str|None:
+    "Why a code cell must not run in the docs build (as under nbdev_test), or None."
+    if cell['cell_type'] != 'code': return None
+    d = directives(''.join(cell['source']))
+    if d.get('eval:', [''])[0].lower() == 'false': return 'eval: false'
+    if 'slow' in d and not slow: return 'slow'
+    return None
+
+def _disable(nb:dict, slow:bool) -> int:
+    "Turn the cells that must not run into raw cells (restored by `_restore`); return how many."
+    n = 0
+    for c in nb['cells']:
+        r = skip_reason(c, slow)
+        if r:
+            c['cell_type'], n = 'raw', n+1
+            c.setdefault('metadata', {})['seisnb_skipped'] = r
+            c.pop('outputs', None), c.pop('execution_count', None)
+    return n
+
+def _restore(nb:dict):
+    for c in nb['cells']:
+        if c.get('metadata', {}).pop('seisnb_skipped', None):
+            c['cell_type'], c['outputs'], c['execution_count'] = 'code', [], None
+
+def kernel_env(base:dict|None=None) -> dict:
+    "Environment for the kernels: inline matplotlib figures whatever `MPLBACKEND` says outside."
+    env = dict(os.environ if base is None else base)
+    env['MPLBACKEND'] = INLINE
+    env.pop('IN_TEST', None)
+    return env
+
+def _write_json(nb:dict, fn:Path):
+    fn.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+
+def execute_one(nb_path:Path, out_dir:Path, slow:bool=False, timeout:int=1800, env:dict|None=None,
+                record_dir:Path|None=None) -> dict:
+    """Execute one notebook with papermill (default parameters) into `out_dir`; status, wall time, error.
+    With `record_dir` the notebook also gets `out_dir=record_dir` (its RunRecord saves metrics and figure
+    PNGs there, as under `make run`); the injected parameter cell is removed from the page again."""
+    nb_path, out_dir = Path(nb_path), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nb = json.loads(nb_path.read_text(encoding='utf-8'))
+    skipped = _disable(nb, slow)
+    tmp_in, out = out_dir/f'.{nb_path.stem}.in.ipynb', out_dir/nb_path.name
+    _write_json(nb, tmp_in)
+    cmd = [sys.executable, '-m', 'papermill', str(tmp_in), str(out), '--cwd', str(NBS), '-k', 'python3',
+           '--no-progress-bar', '--no-log-output']
+    if record_dir is not None:
+        Path(record_dir).mkdir(parents=True, exist_ok=True)
+        cmd += ['-p', 'out_dir', str(Path(record_dir).resolve())]
+    t0, status, err = time.time(), 'ok', ''
+    try:
+        r = subprocess.run(cmd, env=kernel_env(env), capture_output=True, text=True, timeout=timeout)
+        if r.returncode: status, err = 'FAILED', _papermill_error(r.stderr)
+    except subprocess.TimeoutExpired: status, err = 'FAILED', f'timed out after {timeout} s'
+    finally: tmp_in.unlink(missing_ok=True)
+    if out.exists():
+        ex = json.loads(out.read_text(encoding='utf-8'))
+        _restore(ex)
+        ex['cells'] = [c for c in ex['cells'] if 'injected-parameters' not in c.get('metadata', {}).get('tags', [])]
+        _write_json(ex, out)
+    else: status, err = 'FAILED', err or 'papermill wrote no output notebook'
+    rec = Path(record_dir or '.')/f'{nb_path.stem}.metrics.json'
+    figs = json.loads(rec.read_text()).get('figures', []) if record_dir and rec.exists() else []
+    return dict(page=nb_path.name, status=status, wall_s=round(time.time()-t0, 1), skipped_cells=skipped, error=err,
+                figures=figs)
+
+def _papermill_error(stderr:str) -> str:
+    "The useful tail of papermill's stderr (the failing cell's exception), without kernel noise."
+    lines = [l for l in stderr.splitlines() if 'Kernel is running over TCP' not in l and l.strip()]
+    i = next((k for k, l in enumerate(lines) if 'PapermillExecutionError' in l or 'Exception encountered' in l), None)
+    return '\n'.join(lines[i:] if i is not None else lines[-25:])[-3000:]
+
+def execute_all(out_dir:Path, pages:list[str]|None=None, n_workers:int=2, slow:bool=False,
+                timeout:int=1800, env:dict|None=None, record_dir:Path|None=None) -> list[dict]:
+    "Execute `pages` (default: the sidebar's) with `n_workers` kernels at a time, in page order."
+    pages = pages or sidebar_entries()
+    with ThreadPoolExecutor(max(1, n_workers)) as ex:
+        futs = {ex.submit(execute_one, NBS/p, out_dir, slow, timeout, env, record_dir): p for p in pages}
+        done = {}
+        for f in _progress(as_completed(futs), total=len(futs), desc='executing notebooks'):
+            r = f.result(); done[r['page']] = r
+            _log(f"  {r['page']}: {r['status']} in {r['wall_s']} s")
+    return [done[p] for p in pages]
+
+_PROC = ("import os, sys; os.chdir(sys.argv[3]); os.environ['IN_TEST'] = '1'\n"
+         "from nbdev.serve_drv import exec_nb\nfrom nbdev.processors import FilterDefaults\n"
+         "from pathlib import Path\nexec_nb(Path(sys.argv[1]), Path(sys.argv[2]), FilterDefaults)\n")
+
+def process_one(src:Path, dst:Path, timeout:int=900) -> dict:
+    "nbdev's docs processing (`FilterDefaults`, as `nbdev_docs` applies it) of one executed notebook."
+    t0 = time.time()
+    env = dict(os.environ, MPLBACKEND='Agg')
+    r = subprocess.run([sys.executable, '-c', _PROC, str(src), str(dst), str(ROOT)], env=env,
+                       capture_output=True, text=True, timeout=timeout)
+    err = '' if r.returncode == 0 and Path(dst).exists() else r.stderr[-3000:]
+    return dict(page=Path(src).name, status='ok' if not err else 'FAILED', wall_s=round(time.time()-t0, 1), error=err)
+
+def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_workers:int=2) -> list[dict]:
+    "Quarto's input in `proc_dir`: the site files and every executed page, processed by nbdev."
+    pages = pages or sidebar_entries()
+    proc_dir.mkdir(parents=True, exist_ok=True)
+    for f in SITE_FILES:
+        if (NBS/f).exists(): shutil.copy2(NBS/f, proc_dir/f)
+    todo = [p for p in pages if (exec_dir/p).exists()]
+    with ThreadPoolExecutor(max(1, n_workers)) as ex:
+        futs = {ex.submit(process_one, exec_dir/p, proc_dir/p): p for p in todo}
+        done = {}
+        for f in _progress(as_completed(futs), total=len(futs), desc='nbdev processing'):
+            r = f.result(); done[r['page']] = r
+    return [done.get(p, dict(page=p, status='FAILED', wall_s=0, error='not executed')) for p in pages]
+
+def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800) -> dict:
+    "Execute and process the pages into `out/exec` and `out/proc` (figure PNGs in `out/records`); write `out/build.json`."
+    pages = pages or sidebar_entries()
+    out = Path(out)
+    for sub in ('exec', 'proc', 'records'): shutil.rmtree(out/sub, ignore_errors=True)
+    t0 = time.time()
+    ex = execute_all(out/'exec', pages, n_workers, slow, timeout, record_dir=out/'records')
+    t1 = time.time()
+    pr = process_all(out/'exec', out/'proc', pages, n_workers)
+    t2 = time.time()
+    res = dict(pages=pages, execute=ex, process=pr, execute_s=round(t1-t0, 1), process_s=round(t2-t1, 1),
+               n_workers=n_workers, slow=slow)
+    (out/'build.json').write_text(json.dumps(res, indent=1))
+    return res
+
+def _log(msg:str):
+    try:
+        from seisnb.records import logger
+        if logger.hasHandlers() and logger.getEffectiveLevel() <= 20: logger.info(msg); return
+    except ImportError: pass
+    print(msg, flush=True)
+
+def _title_cell(fm_src:str) -> str|None:
+    "Markdown `# title` + `> description` from a Quarto front-matter raw cell."
+    import yaml
+    s = fm_src.strip()
+    if not (s.startswith('---') and s.endswith('---')): return None
+    d = yaml.safe_load(s.strip('-')) or {}
+    return f"# {d.get('title', '')}\n\n> {d['description']}" if d.get('description') else f"# {d.get('title', '')}"
+
+def _preview_nb(nb):
+    "The processed notebook as a reader would see it without Quarto: front matter as a title, hidden inputs hidden."
+    for c in nb.cells:
+        if c.cell_type == 'raw':
+            t = _title_cell(c.source)
+            if t is not None: c.cell_type, c.source = 'markdown', t
+        if c.cell_type == 'code':
+            d = directives(c.source)
+            if d.get('echo:', [''])[0] == 'false' or d.get('include:', [''])[0] == 'false':
+                c.metadata.setdefault('transient', {})['remove_source'] = True
+                c.metadata['jupyter'] = dict(source_hidden=True)
+            c.source = '\n'.join(l for l in c.source.splitlines() if not _re_dir.match(l)).strip()
+    return nb
+
+def preview(proc_dir:Path=BUILD/'proc', out_dir:Path=BUILD/'preview', pages:list[str]|None=None) -> list[Path]:
+    "Render the processed pages to HTML with nbconvert (no Quarto), plus an index in sidebar order."
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    pages = [p for p in (pages or sidebar_entries()) if (Path(proc_dir)/p).exists()]
+    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    exp = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'hide-input'}), enabled=True)
+    written, links = [], []
+    for p in pages:
+        nb = _preview_nb(nbformat.read(Path(proc_dir)/p, as_version=4))
+        for c in nb.cells:
+            if c.metadata.get('jupyter', {}).get('source_hidden'):
+                c.metadata.setdefault('tags', []).append('hide-input')
+        html, _ = exp.from_notebook_node(nb)
+        fn = out_dir/(Path(p).stem + '.html')
+        html = re.sub(r'href="([\w.-]+)\.ipynb', r'href="\1.html', html)
+        html = re.sub(r'\{target="_blank"[^}]*\}', '', html)  # Quarto link attributes from show_doc
+        fn.write_text(html, encoding='utf-8')
+        written.append(fn); links.append(f'<li><a href="{fn.name}">{Path(p).stem}</a></li>')
+    idx = out_dir/'index.html'
+    if 'index.ipynb' in pages: idx = out_dir/'contents.html'
+    idx.write_text('<html><head><meta charset="utf-8"><title>seisnb preview</title></head><body>'
+                   '<h1>seisnb docs preview (nbconvert)</h1><ol>' + ''.join(links) + '</ol></body></html>')
+    return written
+
+def quarto() -> str|None: return shutil.which('quarto')
+
+def render(proc_dir:Path=BUILD/'proc'):
+    "`quarto render` of Quarto's input; the site goes to `_docs/`."
+    subprocess.run(['quarto', 'render', str(proc_dir), '--no-cache'], check=True)
+    site = Path(proc_dir)/'_docs'
+    shutil.rmtree(ROOT/'_docs', ignore_errors=True)
+    shutil.move(str(site), str(ROOT/'_docs'))
+
+def _report(res:dict):
+    print(f"executed {len(res['pages'])} pages in {res['execute_s']} s, processed in {res['process_s']} s "
+          f"({res['n_workers']} workers)")
+    for e, p in zip(res['execute'], res['process']):
+        line = f"  {e['page']:<32} execute {e['status']:<6} {e['wall_s']:>7} s   process {p['status']}"
+        if e['skipped_cells']: line += f"   ({e['skipped_cells']} cells not run: eval: false / slow)"
+        print(line)
+    for r in res['execute'] + res['process']:
+        if r['error']: print(f"\n--- {r['page']} failed:\n{r['error']}")
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    b = sub.add_parser('build', help='execute + process the pages, then quarto render (or fail cleanly)')
+    b.add_argument('--only', nargs='*', help='pages to build (default: all of nbs/sidebar.yml)')
+    b.add_argument('--workers', type=int, default=int(os.environ.get('DOCS_WORKERS', 2)))
+    b.add_argument('--slow', action='store_true', help='also run cells marked #| slow')
+    b.add_argument('--out', default=str(BUILD))
+    b.add_argument('--no-render', action='store_true', help='stop before Quarto (no error when it is missing)')
+    p = sub.add_parser('preview', help='render the processed pages to HTML with nbconvert')
+    p.add_argument('--out', default=str(BUILD))
+    a = ap.parse_args(argv)
+    out = Path(a.out)
+    if a.cmd == 'preview':
+        if not (out/'proc').is_dir():
+            print(f'error: {out/"proc"} does not exist: run `make docs` (or `python tools/docs.py build --no-render`) first')
+            return 1
+        fns = preview(out/'proc', out/'preview')
+        print(f'wrote {len(fns)} pages to {out/"preview"} (open {out/"preview"/"index.html"})'); return 0
+    q = quarto()
+    if not q and not a.no_render:
+        print('note: `quarto` is not on the PATH: building everything up to Quarto, then stopping with an error', flush=True)
+    pages = [p if p.endswith('.ipynb') else p + '.ipynb' for p in a.only] if a.only else None
+    res = build(out, pages, a.workers, a.slow)
+    _report(res)
+    ok = all(r['status'] == 'ok' for r in res['execute'] + res['process'])
+    if a.no_render: return 0 if ok else 1
+    if not q:
+        print(QUARTO_HELP.format(exec_dir=out/'exec', proc_dir=out/'proc'), file=sys.stderr); return 1
+    render(out/'proc')
+    print(f'site written to {ROOT/"_docs"}')
+    return 0 if ok else 1
+
+if __name__ == '__main__': sys.exit(main())
