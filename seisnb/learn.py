@@ -19,6 +19,7 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.tracker import TrackerCallback
 from fastai.callback.progress import ProgressCallback
 import fastai.callback.schedule  # noqa: F401 (adds Learner.fit_one_cycle)
+from .records import _jsonable
 
 # %% auto #0
 __all__ = ['set_seed', 'get_device', 'toy_classification', 'ArrayDS', 'ArrayDL', 'array_dls', 'SamplerDL', 'dataset_dls',
@@ -436,17 +437,6 @@ def bootstrap_ci(stat,                 # function of the resampled arrays, retur
     if np.isnan(reps).all(): return float('nan'), float('nan')
     lo, hi = np.nanquantile(reps, [(1 - level)/2, (1 + level)/2])
     return float(lo), float(hi)
-
-# %% ../nbs/00c_learn.ipynb #d128c671
-def _jsonable(v):
-    "`v` with numpy/torch scalars and arrays turned into JSON types."
-    if isinstance(v, (np.floating, np.integer, np.bool_)): return v.item()
-    if isinstance(v, np.ndarray): return v.tolist()
-    if isinstance(v, Path): return str(v)
-    if isinstance(v, dict): return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
-    if hasattr(v, 'item') and callable(v.item) and getattr(v, 'ndim', 1) == 0: return v.item()
-    return v
 
 # %% ../nbs/00c_learn.ipynb #c79384b3
 def n_params(model:nn.Module, trainable:bool=False) -> int:
