@@ -4,73 +4,114 @@
 
 # %% ../nbs/02_bvalue_grid.ipynb #54d0b430
 from __future__ import annotations
-import math, os, json, shutil, hashlib, time, warnings
-from dataclasses import dataclass, asdict
+import math, os, json, shutil, hashlib, time, warnings, logging
+from dataclasses import dataclass
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import xarray as xr
 import numba as nb
-from .bvalue import b_aki, b_positive, MAG_EPS, LOG10E
+from fastcore.basics import patch
+from .bvalue import (b_aki, b_positive, b_tinti_mulargia, b_positive_exact, infer_delta_m, check_binning,
+                           MAG_EPS, LOG10E)
+from .catalog import great_circle_deg, wrap_lon
 
 # %% auto #0
-__all__ = ['ESTIMATORS', 'STENCIL_TOL', 'grid_centres', 'great_circle_deg', 'catalog_hash', 'day_index', 'BGridSpec', 'make_spec',
-           'reference_bgrid', 'unit_events', 'compute_unit', 'bgrid_path', 'open_bgrid', 'compute_bgrid', 'to_netcdf']
+__all__ = ['ESTIMATORS', 'STENCIL_TOL', 'B_UNITS', 'B_ATTRS', 'N_ATTRS', 'VARS', 'grid_centres', 'lon_extent', 'catalog_extent',
+           'catalog_hash', 'day_index', 'BGridSpec', 'make_spec', 'reference_bgrid', 'unit_events', 'compute_unit',
+           'bgrid_path', 'verify_bgrid', 'open_bgrid', 'compute_bgrid', 'to_netcdf']
 
 # %% ../nbs/02_bvalue_grid.ipynb #cc0e4c50
-ESTIMATORS = ('bpositive', 'aki')
+ESTIMATORS = ('bpositive', 'aki', 'bpositive_exact', 'tinti_mulargia')   # Aki-Utsu forms first (the paper's)
 STENCIL_TOL = 1e-9   # degrees: added to r in the inclusion test (see the conventions above)
+_log = logging.getLogger('seisnb')
 
 def grid_centres(extent:tuple, # (lo, hi), degrees
                  res:float=0.1 # cell size, degrees
                 ) -> np.ndarray:
     "Cell-centre coordinates of a regular grid of spacing `res` covering [lo, hi)."
     lo, hi = float(extent[0]), float(extent[1])
-    if not (math.isfinite(res) and res > 0): raise ValueError(f"res must be a positive cell size in degrees; got {res!r}")
+    if not (math.isfinite(res) and res > 0):
+        raise ValueError(f"res must be a positive cell size in degrees; got {res!r}")
     n = int(round((hi - lo) / res))
     if not hi > lo or n < 1 or abs(n * res - (hi - lo)) > 1e-6 * res:
         raise ValueError(f"extent {extent} must satisfy lo < hi with hi - lo a whole number of cells of {res} degrees")
     return np.round(lo + (np.arange(n) + 0.5) * res, 10)
 
-def great_circle_deg(lat1, # latitude(s) of the first point(s), degrees
-                     lon1, # longitude(s) of the first point(s), degrees
-                     lat2, # latitude(s) of the second point(s), degrees
-                     lon2  # longitude(s) of the second point(s), degrees
-                    ) -> np.ndarray:
-    "Great-circle (haversine) angular distance between points, in degrees of arc."
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((p2 - p1) / 2)**2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2)**2
-    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0, 1))))
+# %% ../nbs/02_bvalue_grid.ipynb #f1086d3a
+def lon_extent(lon:tuple, # (west, east) bounds, degrees east, either convention; west > east: crosses 180°
+              ) -> tuple:
+    "The longitude extent as (west, east) with west in [-180, 180) and east = west + width (may exceed 180)."
+    try: w, e = (float(x) for x in lon)
+    except (TypeError, ValueError): raise ValueError(f"lon must be a (west, east) pair of degrees; got {lon!r}") from None
+    if not (math.isfinite(w) and math.isfinite(e) and -360 <= w <= 360 and -360 <= e <= 360):
+        raise ValueError(f"lon extent {lon} must hold finite longitudes in [-360, 360] degrees")
+    width = e - w if e > w else e - w + 360
+    if not 0 < width <= 180:
+        raise ValueError(f"lon extent {lon} spans {width:g} degrees east from {w:g}; expected 0 < width <= 180")
+    w0 = round((w + 180) % 360 - 180, 10)
+    return (w0, round(w0 + width, 10))
+
+# %% ../nbs/02_bvalue_grid.ipynb #efce36b2
+def catalog_extent(lat, # event latitudes, degrees
+                   lon, # event longitudes, degrees (either convention)
+                   res:float=0.1, # cell size, degrees
+                  ) -> tuple[tuple, tuple]:
+    "((lat_min, lat_max), (west, east)): the smallest grid of `res` cells holding every epicentre (antimeridian-aware)."
+    la, lo = np.asarray(lat, float), np.sort((np.asarray(lon, float) + 180) % 360 - 180)
+    if len(la) == 0: raise ValueError("catalog_extent needs at least one event")
+    gaps = np.r_[np.diff(lo), lo[0] + 360 - lo[-1]]          # the largest gap between epicentres is outside
+    g = int(np.argmax(gaps))
+    west = lo[(g + 1) % len(lo)]
+    width = 360 - gaps[g]
+    snap = lambda x: math.floor(x / res + 1e-9) * res
+    w0 = snap(west)
+    n_lon = int(math.floor((west + width - w0) / res + 1e-9)) + 1
+    if n_lon * res > 180:
+        raise ValueError(f"the catalog spans {width:.1f} degrees of longitude (more than the 180 a grid may cover); "
+                         "pass lat= and lon= for the region of interest")
+    lat0, lat1 = max(-90., snap(la.min())), min(90., snap(la.max()) + res)
+    r10 = lambda x: round(x, 10)
+    return (r10(lat0), r10(lat1)), lon_extent((r10(w0), r10(w0 + n_lon * res)))
 
 # %% ../nbs/02_bvalue_grid.ipynb #180a7916
 def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
-    "Validated (time ns int64, lat, lon, mag) arrays of a catalog table sorted by time."
-    if not isinstance(catalog, pd.DataFrame): raise TypeError(f"catalog must be a pandas DataFrame (seisnb's catalog table); got {type(catalog).__name__}")
+    "Validated (time ns int64, lat, lon in [-180, 180], mag) arrays of a catalog table sorted by time."
+    if not isinstance(catalog, pd.DataFrame):
+        raise TypeError(f"catalog must be a pandas DataFrame (seisnb's catalog table); got {type(catalog).__name__}")
     miss = [c for c in ('time', 'latitude', 'longitude', 'mag') if c not in catalog.columns]
-    if miss: raise ValueError(f"catalog lacks columns {miss}; expected time, latitude, longitude, mag (got {list(catalog.columns)})")
+    if miss:
+        raise ValueError(f"catalog lacks columns {miss}; expected time, latitude, longitude, mag "
+                         f"(got {list(catalog.columns)})")
     if len(catalog) == 0: raise ValueError("catalog is empty; expected at least one event")
     tt = pd.to_datetime(catalog['time'], utc=True)
     if tt.isna().any(): raise ValueError(f"catalog has {int(tt.isna().sum())} missing times")
     tn = pd.DatetimeIndex(tt).tz_localize(None).as_unit('ns').asi8
     if (np.diff(tn) < 0).any():
         i = int(np.flatnonzero(np.diff(tn) < 0)[0])
-        raise ValueError(f"catalog must be sorted by time (b-positive needs time order); row {i+1} is earlier than row {i}: sort with catalog.sort_values('time', kind='stable')")
+        raise ValueError(f"catalog must be sorted by time (b-positive needs time order); row {i+1} is earlier than "
+                         f"row {i}: sort with catalog.sort_values('time', kind='stable')")
     la, lo, mg = (catalog[c].to_numpy(float) for c in ('latitude', 'longitude', 'mag'))
     for nm, a in (('latitude', la), ('longitude', lo), ('mag', mg)):
         bad = ~np.isfinite(a)
-        if bad.any(): raise ValueError(f"catalog column {nm} has {int(bad.sum())} missing or infinite values (first at row {int(np.flatnonzero(bad)[0])}); drop or fix them first")
+        if bad.any():
+            raise ValueError(f"catalog column {nm} has {int(bad.sum())} missing or infinite values "
+                             f"(first at row {int(np.flatnonzero(bad)[0])}); drop or fix them first")
     if (np.abs(la) > 90).any(): raise ValueError(f"latitudes must lie in [-90, 90]; found {la[np.abs(la) > 90][0]}")
-    if ((lo < -180) | (lo > 360)).any(): raise ValueError(f"longitudes must lie in [-180, 360]; found {lo[(lo < -180) | (lo > 360)][0]}")
-    return tn, la, lo, mg
+    out = (lo < -180) | (lo > 360)
+    if out.any(): raise ValueError(f"longitudes must lie in [-180, 360]; found {lo[out][0]}")
+    w = wrap_lon(lo, '-180..180')
+    return tn, la, np.where(w == lo, lo, np.round(w, 10)), mg   # rounded: 220.1 -> -139.9, not -139.90000000000001
 
+# %% ../nbs/02_bvalue_grid.ipynb #e4a269cb
 def _hash_arrays(arrays) -> str:
     h = hashlib.sha256()
     for a in arrays: h.update(np.ascontiguousarray(a).astype('<f8' if a.dtype.kind == 'f' else '<i8').tobytes())
     return h.hexdigest()[:16]
 
 def catalog_hash(catalog:pd.DataFrame) -> str:
-    "A short SHA-256 fingerprint of a catalog's times, epicentres and magnitudes."
+    "A short SHA-256 fingerprint of a catalog's times, epicentres (longitudes in -180..180) and magnitudes."
     return _hash_arrays(_catalog_arrays(catalog))
 
 def day_index(times, # datetime64 / Timestamps (UTC) or int64 nanoseconds
@@ -79,14 +120,18 @@ def day_index(times, # datetime64 / Timestamps (UTC) or int64 nanoseconds
     "Whole UTC days since `start` (floor; negative before it)."
     s = pd.Timestamp(start)
     s = (s.tz_convert('UTC').tz_localize(None) if s.tzinfo else s).normalize().as_unit('ns').value
-    tn = np.asarray(times).astype('datetime64[ns]').astype(np.int64) if np.asarray(times).dtype.kind != 'i' else np.asarray(times, np.int64)
+    t = np.asarray(times)
+    tn = t.astype('datetime64[ns]').astype(np.int64) if t.dtype.kind != 'i' else t.astype(np.int64)
     return np.floor_divide(tn - s, 86_400_000_000_000)
 
 # %% ../nbs/02_bvalue_grid.ipynb #d4088c41
+B_UNITS = ('b: dimensionless Gutenberg-Richter b-value, clipped to [0, 2]; NaN (the declared fill value) where '
+           'undefined: fewer than two values in the cylinder, or all equal; n_events: count; r: degrees; t: days')
+
 @dataclass(frozen=True)
 class BGridSpec:
     "Validated parameters of a daily b-value field."
-    r: float; t: int; estimator: str; mc: float|None; dm: float; dm_min: float; binning_correction: bool
+    r: float; t: int; estimator: str; mc: float|None; delta_m: float; dm_min: float; binning_correction: bool
     lat: tuple; lon: tuple; res: float; start: str; end: str; chunks: tuple
 
     @property
@@ -97,39 +142,69 @@ class BGridSpec:
     def lon_c(self) -> np.ndarray: return grid_centres(self.lon, self.res)
     @property
     def shape(self) -> tuple: return (len(self.times), len(self.lat_c), len(self.lon_c))
+    @property
+    def crosses_180(self) -> bool: return self.lon[1] > 180
 
-    def units(self) -> list:
-        "Spatial work units: one per spatial chunk, as ((i0, i1), (j0, j1)) cell-index ranges."
-        _, nla, nlo = self.shape; _, cl, cn = self.chunks
-        return [((i, min(i + cl, nla)), (j, min(j + cn, nlo))) for i in range(0, nla, cl) for j in range(0, nlo, cn)]
+# %% ../nbs/02_bvalue_grid.ipynb #3f280970
+@patch
+def units(self:BGridSpec) -> list:
+    "Spatial work units: one per spatial chunk, as ((i0, i1), (j0, j1)) cell-index ranges."
+    _, nla, nlo = self.shape
+    _, cl, cn = self.chunks
+    return [((i, min(i + cl, nla)), (j, min(j + cn, nlo))) for i in range(0, nla, cl) for j in range(0, nlo, cn)]
 
-    def attrs(self, chash:str) -> dict:
-        "The store attributes describing this field."
-        return dict(r=self.r, t=self.t, estimator=self.estimator, mc='none' if self.mc is None else self.mc, dm=self.dm,
-                    dm_min=self.dm_min, binning_correction=int(self.binning_correction), lat=list(self.lat), lon=list(self.lon),
-                    res=self.res, start=self.start, end=self.end, chunks=list(self.chunks), catalog_hash=chash,
-                    distance='great-circle (haversine), degrees of arc', window='events with day index k, d - t < k <= d (day d included)',
-                    units='b: dimensionless (Gutenberg-Richter b-value, 0 where undefined, clipped to [0, 2]); n_events: count; r: degrees; t: days',
-                    source='seisnb.bgrid.compute_bgrid (Koehler et al., section 2.1)')
+@patch
+def attrs(self:BGridSpec, chash:str, delta_m_source:str='declared') -> dict:
+    "The store attributes describing this field."
+    return dict(r=self.r, t=self.t, estimator=self.estimator, mc='none' if self.mc is None else self.mc,
+                delta_m=self.delta_m, delta_m_source=delta_m_source, dm_min=self.dm_min,
+                binning_correction=int(self.binning_correction), lat=list(self.lat), lon=list(self.lon),
+                res=self.res, start=self.start, end=self.end, chunks=list(self.chunks), catalog_hash=chash,
+                distance='great-circle (haversine), degrees of arc',
+                window='events with day index k, d - t < k <= d (day d included)',
+                lon_convention=('degrees east, increasing eastward from lon[0]; on a grid that crosses the '
+                                'antimeridian the coordinates continue past 180 (wrap with seisnb.catalog.wrap_lon)'),
+                units=B_UNITS, format_version=2, checksum='crc32c per chunk (zarr v3 codec)',
+                source='seisnb.bgrid.compute_bgrid (Koehler et al., section 2.1)')
 
+# %% ../nbs/02_bvalue_grid.ipynb #1072cf20
 def _num(v, name, lo=None, hi=None, integer=False):
     ok = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(v)
     if ok and integer: ok = float(v) == int(v)
     if ok and lo is not None: ok = v > lo
     if ok and hi is not None: ok = v < hi
-    if not ok: raise ValueError(f"{name} must be a finite {'integer' if integer else 'number'}{'' if lo is None else f' > {lo}'}{'' if hi is None else f' < {hi}'}; got {v!r}")
+    if not ok:
+        kind = 'integer' if integer else 'number'
+        rng = ('' if lo is None else f' > {lo}') + ('' if hi is None else f' < {hi}')
+        raise ValueError(f"{name} must be a finite {kind}{rng}; got {v!r}")
     return int(v) if integer else float(v)
 
+def _utc_day(x) -> pd.Timestamp:
+    "A date or timestamp as a naive UTC day."
+    x = pd.Timestamp(x)
+    return (x.tz_convert('UTC').tz_localize(None) if x.tzinfo else x).normalize()
+
+def _days(tn, start, end, t) -> tuple:
+    "(start, end) days: given, or the first full window and the last event day of the catalog times `tn`."
+    if (start is None or end is None) and tn is None: raise ValueError("start and end are needed without a catalog")
+    start = _utc_day(int(tn.min())) + pd.Timedelta(days=t - 1) if start is None else _utc_day(start)
+    end = _utc_day(int(tn.max())) if end is None else _utc_day(end)
+    if end < start:
+        raise ValueError(f"the field would be empty: start={start.date()} is after end={end.date()} "
+                         "(the default start is the first catalog day + t - 1 = a full window)")
+    return str(start.date()), str(end.date())
+
+# %% ../nbs/02_bvalue_grid.ipynb #3368acc5
 def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the default start/end
               r:float=0.6,                # stencil radius, degrees of arc
               t:int=365,                  # stencil length, days
-              estimator:str='bpositive',  # 'bpositive' or 'aki'
-              mc:float|None=None,         # magnitude cut (required for 'aki')
-              dm:float=0.1,               # magnitude bin width
+              estimator:str='bpositive',  # one of ESTIMATORS
+              mc:float|None=None,         # magnitude cut (required for 'aki' and 'tinti_mulargia')
+              delta_m:float=0.1,          # magnitude bin width (0: continuous)
               dm_min:float=0.1,           # b-positive: smallest difference used
-              binning_correction:bool=True, # Utsu's half-bin correction
+              binning_correction:bool=True, # Utsu's half-bin correction (Aki-Utsu forms)
               lat:tuple=(35., 46.),       # grid latitude extent, degrees
-              lon:tuple=(135., 146.),     # grid longitude extent, degrees
+              lon:tuple=(135., 146.),     # grid longitude extent (west, east), degrees; west > east: crosses 180°
               res:float=0.1,              # cell size, degrees
               start=None,                 # first day (UTC date)
               end=None,                   # last day (UTC date)
@@ -138,76 +213,115 @@ def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the defau
     "Validate the parameters of a b-value field (see `compute_bgrid`)."
     if estimator not in ESTIMATORS: raise ValueError(f"estimator must be one of {ESTIMATORS}; got {estimator!r}")
     r, t = _num(r, 'r (degrees)', 0, 90), _num(t, 't (days)', 0, integer=True)
-    if estimator == 'aki' and mc is None: raise ValueError("estimator='aki' needs mc, the magnitude of completeness (e.g. mc=seisnb.bvalue.mc_maxc(catalog.mag)); got mc=None")
+    if estimator in ('aki', 'tinti_mulargia') and mc is None:
+        raise ValueError(f"estimator={estimator!r} needs mc, the magnitude of completeness "
+                         "(e.g. mc=seisnb.bvalue.mc_maxc(catalog.mag)); got mc=None")
     if mc is not None: mc = _num(mc, 'mc')
-    dm, dm_min = _num(dm, 'dm', -1e-12), _num(dm_min, 'dm_min', 0)
+    delta_m, dm_min = _num(delta_m, 'delta_m', -1e-12), _num(dm_min, 'dm_min', 0)
     res = _num(res, 'res (degrees)', 0)
-    lat, lon = tuple(map(float, lat)), tuple(map(float, lon))
-    if len(lat) != 2 or len(lon) != 2: raise ValueError(f"lat and lon must be (min, max) pairs; got lat={lat}, lon={lon}")
+    lat = tuple(map(float, lat))
+    if len(lat) != 2: raise ValueError(f"lat must be a (min, max) pair; got lat={lat}")
     if lat[0] < -90 or lat[1] > 90: raise ValueError(f"lat extent {lat} must lie in [-90, 90]")
-    if lon[1] - lon[0] > 180: raise ValueError(f"lon extent {lon} spans more than 180 degrees; grids across the antimeridian are not supported")
-    grid_centres(lat, res); grid_centres(lon, res)
+    lon = lon_extent(lon)
+    grid_centres(lat, res)
+    grid_centres(lon, res)
     if isinstance(chunks, dict): chunks = tuple(chunks.get(k) for k in ('time', 'lat', 'lon'))
     chunks = tuple(_num(c, 'chunk size', 0, integer=True) for c in chunks)
     if len(chunks) != 3: raise ValueError(f"chunks must give (time, lat, lon) sizes; got {chunks}")
-    day = lambda x: pd.Timestamp(x).tz_localize(None).normalize() if pd.Timestamp(x).tzinfo is None else pd.Timestamp(x).tz_convert('UTC').tz_localize(None).normalize()
-    if start is None:
-        if tn is None: raise ValueError("start is needed when no catalog is given")
-        start = day(int(tn.min())) + pd.Timedelta(days=t - 1)
-    if end is None:
-        if tn is None: raise ValueError("end is needed when no catalog is given")
-        end = day(int(tn.max()))
-    start, end = day(start), day(end)
-    if end < start: raise ValueError(f"the field would be empty: start={start.date()} is after end={end.date()} (the default start is the first catalog day + t - 1 = a full window)")
-    return BGridSpec(r, t, estimator, mc, dm, dm_min, bool(binning_correction), lat, lon, res, str(start.date()), str(end.date()), chunks)
+    start, end = _days(tn, start, end, t)
+    return BGridSpec(r, t, estimator, mc, delta_m, dm_min, bool(binning_correction), lat, lon, res, start, end, chunks)
+
+# %% ../nbs/02_bvalue_grid.ipynb #eb81bdca
+def _field_delta_m(mg, delta_m, mc, dm_min) -> tuple[float, str]:
+    "(bin width, 'declared' or 'inferred') of a catalog's magnitudes, checked with the thresholds mc and dm_min."
+    dm_min, mc = _num(dm_min, 'dm_min', 0), None if mc is None else _num(mc, 'mc')
+    thr = [dm_min] + ([] if mc is None else [mc])
+    if delta_m is None:
+        dm = infer_delta_m(np.r_[mg, thr])
+        _log.info(f"compute_bgrid: delta_m inferred as {dm:g} from {len(mg):,} magnitudes")
+        return dm, 'inferred'
+    dm = _num(delta_m, 'delta_m', -1e-12)
+    check_binning(mg, dm, name='catalog magnitudes')
+    check_binning([dm_min], dm, name='dm_min')
+    if mc is not None: check_binning([mc], dm, name='mc')
+    return dm, 'declared'
 
 # %% ../nbs/02_bvalue_grid.ipynb #e9b161a5
-def _window_b(m, spec:BGridSpec) -> tuple[float, int]:
-    "b and event count of one cylinder's magnitudes `m` (time order) with the scalar estimators."
-    n = int((m >= spec.mc - MAG_EPS).sum()) if spec.mc is not None else len(m)
-    if spec.estimator == 'aki': b = b_aki(m, spec.mc, spec.dm, spec.binning_correction)
-    else: b = b_positive(m, spec.dm_min, spec.dm, spec.binning_correction, mc=spec.mc)
-    return b, n
+_SCALAR = dict(aki=b_aki, tinti_mulargia=b_tinti_mulargia, bpositive=b_positive, bpositive_exact=b_positive_exact)
 
+def _window_b(m, spec:BGridSpec) -> tuple[float, int]:
+    "b (NaN where undefined) and event count of one cylinder's magnitudes `m` (time order), scalar estimators."
+    n = int((m >= spec.mc - MAG_EPS).sum()) if spec.mc is not None else len(m)
+    kw = dict(delta_m=spec.delta_m, undefined=np.nan)
+    if spec.estimator in ('aki', 'bpositive'): kw['binning_correction'] = spec.binning_correction
+    if spec.estimator in ('aki', 'tinti_mulargia'): return _SCALAR[spec.estimator](m, spec.mc, **kw), n
+    return _SCALAR[spec.estimator](m, spec.dm_min, mc=spec.mc, in_time_order=True, **kw), n
+
+# %% ../nbs/02_bvalue_grid.ipynb #af19c8eb
+def _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end,
+          chunks=(512, 32, 32)) -> tuple[BGridSpec, str]:
+    "(spec, delta_m source) of a field on the catalog `arrs`: region and bin width defaulted from the catalog."
+    tn, la, lo, mg = arrs
+    if lat is None or lon is None:
+        ext = catalog_extent(la, lo, _num(res, 'res (degrees)', 0))
+        lat, lon = ext[0] if lat is None else lat, ext[1] if lon is None else lon
+        _log.info(f"b-value grid: region from the catalog extent, lat={lat}, lon={lon}")
+    dm, src = _field_delta_m(mg, delta_m, mc, dm_min)
+    spec = make_spec(tn, r, t, estimator, mc, dm, dm_min, binning_correction, lat, lon, res, start, end, chunks)
+    return spec, src
+
+def _cf_coords(times, lat_c, lon_c) -> dict:
+    "time, lat, lon coordinates with their CF attributes (units, standard_name, axis)."
+    return dict(time=('time', np.asarray(times, 'datetime64[ns]'), dict(standard_name='time', axis='T',
+                      long_name='UTC day whose t-day window ends the field value')),
+                lat=('lat', np.asarray(lat_c, float), dict(standard_name='latitude', units='degrees_north', axis='Y',
+                     long_name='latitude of the cell centre')),
+                lon=('lon', np.asarray(lon_c, float), dict(standard_name='longitude', units='degrees_east', axis='X',
+                     long_name='longitude of the cell centre')))
+
+B_ATTRS = dict(long_name='Gutenberg-Richter b-value', units='1')
+N_ATTRS = dict(long_name='events in the stencil', units='count')
+
+def _dataset(spec, b, n, chash, times=None, lat_c=None, lon_c=None, delta_m_source='declared') -> xr.Dataset:
+    "An in-memory field Dataset."
+    times = spec.times if times is None else times
+    crd = _cf_coords(times, spec.lat_c if lat_c is None else lat_c, spec.lon_c if lon_c is None else lon_c)
+    return xr.Dataset({'b': (('time', 'lat', 'lon'), b, B_ATTRS), 'n_events': (('time', 'lat', 'lon'), n, N_ATTRS)},
+                      coords=crd, attrs=dict(spec.attrs(chash, delta_m_source), complete=True))
+
+# %% ../nbs/02_bvalue_grid.ipynb #47123def
 def reference_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by time
                     r:float=0.6,               # stencil radius, degrees of arc
                     t:int=365,                 # stencil length, days (day d included)
-                    estimator:str='bpositive', # 'bpositive' or 'aki'
-                    mc:float|None=None,        # magnitude cut (required for 'aki')
-                    dm:float=0.1,              # magnitude bin width
+                    estimator:str='bpositive', # one of ESTIMATORS
+                    mc:float|None=None,        # magnitude cut (required for 'aki' and 'tinti_mulargia')
+                    delta_m:float|None=None,   # magnitude bin width; None: inferred from the catalog
                     dm_min:float=0.1,          # b-positive: smallest difference used
                     binning_correction:bool=True, # Utsu's half-bin correction
-                    lat:tuple=(35., 46.),      # grid latitude extent, degrees
-                    lon:tuple=(135., 146.),    # grid longitude extent, degrees
+                    lat:tuple|None=None,       # grid latitude extent, degrees; None: the catalog's extent
+                    lon:tuple|None=None,       # grid longitude extent (west, east); None: the catalog's extent
                     res:float=0.1,             # cell size, degrees
                     start=None,                # first day (default: first catalog day + t - 1)
                     end=None,                  # last day (default: day of the last event)
-                    cells:tuple|None=None, # (lat indices, lon indices) of a sub-grid; None: all cells
-                    days=None,             # day indices (0 = start) of a sub-range; None: all days
+                    cells:tuple|None=None,     # (lat indices, lon indices) of a sub-grid; None: all cells
+                    days=None,                 # day indices (0 = start) of a sub-range; None: all days
                    ) -> xr.Dataset:
     "Straightforward per-cell, per-day b-value field with `seisnb.bvalue`'s scalar estimators (slow; for tests)."
-    tn, la, lo, mg = _catalog_arrays(catalog)
-    spec = make_spec(tn, r, t, estimator, mc, dm, dm_min, binning_correction, lat, lon, res, start, end)
+    tn, la, lo, mg = arrs = _catalog_arrays(catalog)
+    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end)
     ev_day, (D, nla, nlo) = day_index(tn, spec.start), spec.shape
-    ii, jj = (np.arange(nla), np.arange(nlo)) if cells is None else (np.atleast_1d(np.arange(nla)[cells[0]]), np.atleast_1d(np.arange(nlo)[cells[1]]))
-    dd = np.arange(D) if days is None else np.atleast_1d(np.arange(D)[days])
-    b = np.zeros((len(dd), len(ii), len(jj)), np.float64); n = np.zeros(b.shape, np.int32)
+    pick = lambda n, s: np.arange(n) if s is None else np.atleast_1d(np.arange(n)[s])
+    ii, jj, dd = pick(nla, None if cells is None else cells[0]), pick(nlo, None if cells is None else cells[1]), pick(D, days)
+    b = np.zeros((len(dd), len(ii), len(jj)), np.float64)
+    n = np.zeros(b.shape, np.int32)
     for a, i in enumerate(ii):
         for c, j in enumerate(jj):
             inside = great_circle_deg(la, lo, spec.lat_c[i], spec.lon_c[j]) <= spec.r + STENCIL_TOL
             cd, cm = ev_day[inside], mg[inside]
             for k, d in enumerate(dd):
                 b[k, a, c], n[k, a, c] = _window_b(cm[(cd > d - spec.t) & (cd <= d)], spec)
-    return _dataset(spec, b.astype(np.float32), n, catalog_hash(catalog), spec.times[dd], spec.lat_c[ii], spec.lon_c[jj])
-
-def _dataset(spec, b, n, chash, times=None, lat_c=None, lon_c=None) -> xr.Dataset:
-    "An in-memory field Dataset."
-    times = spec.times if times is None else times
-    return xr.Dataset({'b': (('time', 'lat', 'lon'), b, dict(long_name='b-value', units='1')),
-                       'n_events': (('time', 'lat', 'lon'), n, dict(long_name='events in the stencil', units='count'))},
-                      coords=dict(time=np.asarray(times, 'datetime64[ns]'), lat=spec.lat_c if lat_c is None else lat_c,
-                                  lon=spec.lon_c if lon_c is None else lon_c),
-                      attrs=dict(spec.attrs(chash), complete=True))
+    return _dataset(spec, b.astype(np.float32), n, _hash_arrays(arrs), spec.times[dd], spec.lat_c[ii], spec.lon_c[jj],
+                    delta_m_source=src)
 
 # %% ../nbs/02_bvalue_grid.ipynb #8c46ac63
 @nb.njit(nogil=True, cache=True)
@@ -265,22 +379,28 @@ def _scatter(ev_lat, ev_lon, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res):
 
 # %% ../nbs/02_bvalue_grid.ipynb #b4e246dd
 @nb.njit(nogil=True, cache=True, error_model='numpy')
-def _cell_series(days, mags, D, t, bpos, m0, thr, eps, out_b, out_n):
-    "Fill out_b[d], out_n[d] for days 0..D-1 from one cell's time-ordered event days and magnitudes."
+def _cell_series(days, mags, D, t, bpos, m0, thr, eps, exact, c0, dmb, out_b, out_n):
+    "Fill out_b[d] (NaN where undefined), out_n[d] for days 0..D-1 from one cell's time-ordered events."
     n = days.size
     nv = max(n - 1, 0) if bpos else n
-    v = np.empty(nv); ok = np.empty(nv, np.bool_)
-    C = np.zeros(nv + 1, np.int64); S = np.zeros(nv + 1)
+    v = np.empty(nv)
+    ok = np.empty(nv, np.bool_)
+    C = np.zeros(nv + 1, np.int64)
+    S = np.zeros(nv + 1)
     for k in range(nv):
         if bpos:
-            v[k] = mags[k + 1] - mags[k]; ok[k] = v[k] >= thr
+            v[k] = mags[k + 1] - mags[k]
+            ok[k] = v[k] >= thr
         else:
-            v[k] = mags[k]; ok[k] = True
+            v[k] = mags[k]
+            ok[k] = True
         C[k + 1] = C[k] + ok[k]
         S[k + 1] = S[k] + (v[k] if ok[k] else 0.0)
-    qmax = np.empty(nv, np.int64); qmin = np.empty(nv, np.int64)
+    qmax = np.empty(nv, np.int64)
+    qmin = np.empty(nv, np.int64)
     hmax = tmax = hmin = tmin = 0
-    lo = hi = 0; b = 0
+    lo = hi = 0
+    b = 0
     for d in range(D):
         while hi < n and days[hi] <= d: hi += 1
         while lo < n and days[lo] <= d - t: lo += 1
@@ -290,31 +410,39 @@ def _cell_series(days, mags, D, t, bpos, m0, thr, eps, out_b, out_n):
         while b < ve:
             if ok[b]:
                 while tmax > hmax and v[qmax[tmax - 1]] <= v[b]: tmax -= 1
-                qmax[tmax] = b; tmax += 1
+                qmax[tmax] = b
+                tmax += 1
                 while tmin > hmin and v[qmin[tmin - 1]] >= v[b]: tmin -= 1
-                qmin[tmin] = b; tmin += 1
+                qmin[tmin] = b
+                tmin += 1
             b += 1
         while hmax < tmax and qmax[hmax] < va: hmax += 1
         while hmin < tmin and qmin[hmin] < va: hmin += 1
         k = C[ve] - C[va]
-        res = 0.0
+        res = np.nan
         if k >= 2 and v[qmax[hmax]] - v[qmin[hmin]] > eps:
-            res = LOG10E / ((S[ve] - S[va]) / k - m0)
-            if not (res > 0.0 and res < np.inf): res = 0.0
+            mean = (S[ve] - S[va]) / k
+            res = LOG10E / dmb * np.log1p(dmb / (mean - c0)) if exact else LOG10E / (mean - m0)
+            if not (res > 0.0 and res < np.inf): res = np.nan
             elif res > 2.0: res = 2.0
         out_b[d] = res
 
+# %% ../nbs/02_bvalue_grid.ipynb #52314661
 @nb.njit(nogil=True, cache=True)
-def _unit_kernel(ev_day, ev_lat, ev_lon, ev_mag, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res, D, t, bpos, m0, thr, eps):
+def _unit_kernel(ev_day, ev_lat, ev_lon, ev_mag, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res, D, t,
+                 bpos, m0, thr, eps, exact, c0, dmb):
     "b and n (cells, D) of one spatial unit."
     off, mem = _scatter(ev_lat, ev_lon, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res)
     nc = lat_c.size * lon_c.size
-    out_b = np.empty((nc, D), np.float32); out_n = np.empty((nc, D), np.int32)
-    ob = np.empty(D); on = np.empty(D, np.int64)
+    out_b = np.empty((nc, D), np.float32)
+    out_n = np.empty((nc, D), np.int32)
+    ob = np.empty(D)
+    on = np.empty(D, np.int64)
     for c in range(nc):
         idx = mem[off[c]:off[c + 1]]
-        _cell_series(ev_day[idx], ev_mag[idx], D, t, bpos, m0, thr, eps, ob, on)
-        out_b[c] = ob; out_n[c] = on
+        _cell_series(ev_day[idx], ev_mag[idx], D, t, bpos, m0, thr, eps, exact, c0, dmb, ob, on)
+        out_b[c] = ob
+        out_n[c] = on
     return out_b, out_n
 
 # %% ../nbs/02_bvalue_grid.ipynb #eb1284bc
@@ -326,26 +454,35 @@ def _trig(lat, lon):
 class _Events:
     day: np.ndarray; lat: np.ndarray; lon: np.ndarray; mag: np.ndarray
 
+def _to_branch(lon, spec:BGridSpec) -> np.ndarray:
+    "Longitudes moved by multiples of 360 into the 360-degree branch centred on the grid."
+    mid = (spec.lon[0] + spec.lon[1]) / 2
+    return (np.asarray(lon, float) - mid + 180) % 360 - 180 + mid
+
 def _events(spec:BGridSpec, tn, la, lo, mg) -> _Events:
     "Events that can enter the field: magnitude cut, day index within [-(t-1), D-1], time order kept."
     day = day_index(tn, spec.start)
     keep = (day > -spec.t) & (day < spec.shape[0])
     if spec.mc is not None: keep &= mg >= spec.mc - MAG_EPS
-    return _Events(day[keep].astype(np.int64), la[keep], lo[keep], mg[keep])
+    return _Events(day[keep].astype(np.int64), la[keep], _to_branch(lo[keep], spec), mg[keep])
 
 def _estimator_args(spec:BGridSpec) -> tuple:
-    "(bpos, m0, thr, eps) of the kernel, mirroring `seisnb.bvalue`."
-    corr = spec.dm / 2 if spec.binning_correction else 0.
-    if spec.estimator == 'aki': return False, spec.mc - corr, -np.inf, MAG_EPS
-    return True, spec.dm_min - corr, spec.dm_min - MAG_EPS, MAG_EPS
+    "(bpos, m0, thr, eps, exact, c0, dmb) of the kernel, mirroring `seisnb.bvalue`."
+    bpos, exact = spec.estimator.startswith('bpositive'), spec.estimator in ('bpositive_exact', 'tinti_mulargia')
+    corr = spec.delta_m / 2 if (spec.binning_correction or exact) else 0.
+    c0 = spec.dm_min if bpos else spec.mc
+    exact = exact and spec.delta_m > 0          # continuous magnitudes: the exact form is Aki's
+    return bpos, c0 - corr, (spec.dm_min - MAG_EPS) if bpos else -np.inf, MAG_EPS, exact, c0, spec.delta_m
 
+# %% ../nbs/02_bvalue_grid.ipynb #e5757172
 def _unit_bounds(spec:BGridSpec, unit) -> tuple:
     (i0, i1), (j0, j1) = unit
     lat_c, lon_c = spec.lat_c[i0:i1], spec.lon_c[j0:j1]
     rr = spec.r + STENCIL_TOL
     dlat = rr * (1 + 1e-9) + 1e-9
     phi = min(89.999, max(abs(lat_c[0]), abs(lat_c[-1])))
-    dlon = math.degrees(math.asin(min(1., math.sin(math.radians(rr)) / math.cos(math.radians(phi))))) * (1 + 1e-6) + 1e-9
+    half = math.asin(min(1., math.sin(math.radians(rr)) / math.cos(math.radians(phi))))
+    dlon = math.degrees(half) * (1 + 1e-6) + 1e-9
     if phi + rr >= 89.999: dlon = 360.
     return lat_c, lon_c, dlat, dlon
 
@@ -355,21 +492,23 @@ def unit_events(spec:BGridSpec, # field parameters
                ) -> _Events:
     "The events that can fall in the stencil of any cell of `unit`."
     lat_c, lon_c, dlat, dlon = _unit_bounds(spec, unit)
-    m = (ev.lat >= lat_c[0] - dlat) & (ev.lat <= lat_c[-1] + dlat) & (ev.lon >= lon_c[0] - dlon) & (ev.lon <= lon_c[-1] + dlon)
+    m = (ev.lat >= lat_c[0] - dlat) & (ev.lat <= lat_c[-1] + dlat)
+    m &= (ev.lon >= lon_c[0] - dlon) & (ev.lon <= lon_c[-1] + dlon)
     return _Events(ev.day[m], ev.lat[m], ev.lon[m], ev.mag[m])
 
 def compute_unit(spec:BGridSpec, # field parameters
                  ev:_Events,     # events that can reach the unit (`unit_events`)
                  unit            # ((i0, i1), (j0, j1)) cell-index ranges
                 ) -> tuple[np.ndarray, np.ndarray]:
-    "b (float32) and n_events (int32) of one spatial unit, shape (days, lat cells, lon cells)."
+    "b (float32, NaN where undefined) and n_events (int32) of one spatial unit, shape (days, lat cells, lon cells)."
     lat_c, lon_c, dlat, dlon = _unit_bounds(spec, unit)
     hr = math.sin(math.radians(spec.r + STENCIL_TOL) / 2)**2
     D = spec.shape[0]
     b, n = _unit_kernel(ev.day, ev.lat, ev.lon, ev.mag, _trig(ev.lat, ev.lon), lat_c, lon_c, _trig(lat_c, lon_c),
                         hr, dlat, dlon, spec.res, D, spec.t, *_estimator_args(spec))
     shp = (len(lat_c), len(lon_c), D)
-    return np.ascontiguousarray(b.reshape(shp).transpose(2, 0, 1)), np.ascontiguousarray(n.reshape(shp).transpose(2, 0, 1))
+    tr = lambda x: np.ascontiguousarray(x.reshape(shp).transpose(2, 0, 1))
+    return tr(b), tr(n)
 
 # %% ../nbs/02_bvalue_grid.ipynb #e3807929
 def _partial(store) -> Path: return Path(str(store) + '.partial')
@@ -383,62 +522,172 @@ def _same_attrs(a:dict, b:dict) -> list:
 def bgrid_path(root,                     # folder holding b-value stores
                r:float,                  # stencil radius, degrees
                t:int,                    # stencil length, days
-               estimator:str='bpositive' # 'bpositive' or 'aki'
+               estimator:str='bpositive' # one of ESTIMATORS
               ) -> Path:
     "The conventional store name of a field: `root/bgrid_<estimator>_r<r>_t<t>.zarr`."
     return Path(root) / f'bgrid_{estimator}_r{float(r):g}_t{int(t)}.zarr'
 
-def open_bgrid(store,                 # path of a store written by `compute_bgrid`
-               r:float|None=None,     # expected radius (degrees); None: any
-               t:int|None=None,       # expected window (days); None: any
-               estimator:str|None=None # expected estimator; None: any
+def _recover_hint(p) -> str:
+    return (f"delete it, or rerun compute_bgrid(catalog, ..., store='{p}', overwrite=True) with the catalog and "
+            "parameters that made it to rebuild it")
+
+def _store_attrs(p:Path) -> dict:
+    "The group attributes of a store; a damaged or missing zarr.json raises an error naming the store."
+    import zarr
+    try:
+        for v in VARS: zarr.open_array(p / v, mode='r')       # the arrays' metadata must read too
+        return dict(zarr.open_group(p, mode='r').attrs)
+    except Exception as e:
+        raise ValueError(f"the b-value store {p} is damaged: its metadata (zarr.json) cannot be read "
+                         f"({type(e).__name__}: {e}); {_recover_hint(p)}") from None
+
+# %% ../nbs/02_bvalue_grid.ipynb #127d0f25
+VARS = ('b', 'n_events')
+
+def _chunk_files(p:Path, spec_chunks, shape, unit=None) -> list:
+    "(array, chunk index, path) of every chunk of the store, or of one spatial unit's chunks."
+    ct, cl, cn = spec_chunks
+    nt = -(-shape[0] // ct)
+    if unit is None: li, lj = range(-(-shape[1] // cl)), range(-(-shape[2] // cn))
+    else: li, lj = [unit[0][0] // cl], [unit[1][0] // cn]
+    return [(v, (a, i, j), p / v / 'c' / str(a) / str(i) / str(j)) for v in VARS
+            for a in range(nt) for i in li for j in lj]
+
+def _crc_ok(data:bytes) -> bool:
+    "True when the last 4 bytes are the crc32c of the rest (zarr's crc32c codec, little-endian)."
+    import google_crc32c
+    return len(data) >= 4 and google_crc32c.value(data[:-4]) == int.from_bytes(data[-4:], 'little')
+
+def _chunk_problem(path:Path) -> str|None:
+    "None when the chunk file exists and its checksum holds; else what is wrong."
+    if not path.is_file(): return 'is missing'
+    return None if _crc_ok(path.read_bytes()) else 'fails its crc32c checksum (the bytes on disk changed)'
+
+# %% ../nbs/02_bvalue_grid.ipynb #494967ad
+def verify_bgrid(store,     # path of a b-value store (complete or partial)
+                 unit=None, # ((i0, i1), (j0, j1)): check only this unit's chunks; None: all
+                 raise_:bool=True, # raise on the first damaged chunk; False: return the list
+                ) -> list:
+    "Check that every chunk of `b` and `n_events` exists and matches its crc32c checksum."
+    p = Path(store)
+    at = _store_attrs(p)
+    shape = (len(pd.date_range(at['start'], at['end'], freq='D')), len(grid_centres(at['lat'], at['res'])),
+             len(grid_centres(at['lon'], at['res'])))
+    chunks = [min(c, s) for c, s in zip(at['chunks'], shape)]
+    bad = []
+    for v, (a, i, j), f in _chunk_files(p, chunks, shape, unit):
+        why = _chunk_problem(f)
+        if why is None: continue
+        msg = (f"the b-value store {p}: chunk {f.relative_to(p)} of array '{v}' (days {a*chunks[0]}-"
+               f"{min((a+1)*chunks[0], shape[0]) - 1}, lat cells {i*chunks[1]}-{min((i+1)*chunks[1], shape[1]) - 1}, "
+               f"lon cells {j*chunks[2]}-{min((j+1)*chunks[2], shape[2]) - 1}) {why}")
+        if raise_: raise ValueError(f"{msg}; {_recover_hint(p)}")
+        bad.append(msg)
+    return bad
+
+# %% ../nbs/02_bvalue_grid.ipynb #2331986c
+def open_bgrid(store,                   # path of a store written by `compute_bgrid`
+               r:float|None=None,       # expected radius (degrees); None: any
+               t:int|None=None,         # expected window (days); None: any
+               estimator:str|None=None, # expected estimator; None: any
+               verify:bool=True,        # check every chunk's crc32c checksum first (reads the store once)
               ) -> xr.Dataset:
-    "Open a complete b-value store lazily, checking its parameters."
+    "Open a complete b-value store lazily, checking its parameters and (by default) its chunk checksums."
     p = Path(store)
     if not p.exists():
         if _partial(p).exists():
-            raise FileNotFoundError(f"the b-value store {p} is incomplete: an interrupted compute_bgrid left {_partial(p)}; rerun compute_bgrid(..., store='{p}') with the same parameters to resume it")
+            raise FileNotFoundError(f"the b-value store {p} is incomplete: an interrupted compute_bgrid left "
+                                    f"{_partial(p)}; rerun compute_bgrid(..., store='{p}') with the same parameters "
+                                    "to resume it")
         raise FileNotFoundError(f"no b-value store at {p}; create it with compute_bgrid(catalog, ..., store='{p}')")
-    ds = xr.open_zarr(p, consolidated=False)
-    if ds.attrs.get('complete') is not True: raise ValueError(f"{p} is not a complete b-value store (attribute complete={ds.attrs.get('complete')!r})")
+    at = _store_attrs(p)
+    if at.get('complete') is not True:
+        raise ValueError(f"{p} is not a complete b-value store (attribute complete={at.get('complete')!r})")
+    if at.get('format_version') != 2:
+        raise ValueError(f"{p} was written by an older seisnb (no chunk checksums, b = 0 where undefined); "
+                         f"{_recover_hint(p)}")
     want = dict(r=r, t=t, estimator=estimator)
-    bad = {k: v for k, v in want.items() if v is not None and not (ds.attrs[k] == v or (k == 'r' and math.isclose(ds.attrs[k], v, abs_tol=1e-9)))}
+    same = lambda k, v: at[k] == v or (k == 'r' and math.isclose(at[k], v, abs_tol=1e-9))
+    bad = {k: v for k, v in want.items() if v is not None and not same(k, v)}
     if bad:
-        raise ValueError(f"the store {p} holds r={ds.attrs['r']} deg, t={ds.attrs['t']} d, estimator={ds.attrs['estimator']!r}; requested "
-                         + ', '.join(f'{k}={v!r}' for k, v in bad.items()) + f". Compute that field with compute_bgrid(..., r=, t=, estimator=) (e.g. into bgrid_path(root, r, t))")
-    return ds
+        raise ValueError(f"the store {p} holds r={at['r']} deg, t={at['t']} d, estimator={at['estimator']!r}; "
+                         "requested " + ', '.join(f'{k}={v!r}' for k, v in bad.items()) + ". Compute that field "
+                         "with compute_bgrid(..., r=, t=, estimator=) (e.g. into bgrid_path(root, r, t))")
+    if verify: verify_bgrid(p)
+    try: return xr.open_zarr(p, consolidated=False)
+    except Exception as e:
+        raise ValueError(f"the b-value store {p} cannot be opened ({type(e).__name__}: {e}); {_recover_hint(p)}") from None
 
-def _create_store(part:Path, spec:BGridSpec, chash:str):
-    "Write the metadata and coordinates of an empty store (b = NaN until written), atomically: built aside, then renamed to `part`."
+# %% ../nbs/02_bvalue_grid.ipynb #86828fef
+def _encoding(spec:BGridSpec) -> dict:
+    "zarr v3 codecs: zstd then a crc32c checksum of every chunk; NaN declared as b's fill value."
+    from zarr.codecs import Crc32cCodec, ZstdCodec
+    cod = dict(compressors=(ZstdCodec(level=3), Crc32cCodec()))
+    return dict(b=dict(cod, _FillValue=np.float32(np.nan)), n_events=dict(cod),
+                time=dict(units='days since 1970-01-01', calendar='proleptic_gregorian', dtype='int64'))
+
+def _create_store(part:Path, spec:BGridSpec, chash:str, delta_m_source:str):
+    "Write the metadata and coordinates of an empty store, atomically: built aside, then renamed to `part`."
     import dask.array as da
-    D, nla, nlo = spec.shape
     ch = tuple(min(c, s) for c, s in zip(spec.chunks, spec.shape))
-    tmpl = xr.Dataset({'b': (('time', 'lat', 'lon'), da.full(spec.shape, np.nan, chunks=ch, dtype='f4'), dict(long_name='b-value', units='1')),
-                       'n_events': (('time', 'lat', 'lon'), da.zeros(spec.shape, chunks=ch, dtype='i4'), dict(long_name='events in the stencil', units='count'))},
-                      coords=dict(time=np.asarray(spec.times, 'datetime64[ns]'), lat=spec.lat_c, lon=spec.lon_c),
-                      attrs=dict(spec.attrs(chash), complete=False))
+    var = lambda v, dt: (('time', 'lat', 'lon'), da.full(spec.shape, v, chunks=ch, dtype=dt))
+    tmpl = xr.Dataset({'b': var(np.nan, 'f4') + (B_ATTRS,), 'n_events': var(0, 'i4') + (N_ATTRS,)},
+                      coords=_cf_coords(spec.times, spec.lat_c, spec.lon_c),
+                      attrs=dict(spec.attrs(chash, delta_m_source), complete=False))
     init = Path(str(part) + '.init')      # a run killed while creating leaves only this, which the next run discards
     if init.exists(): shutil.rmtree(init)
-    tmpl.to_zarr(init, mode='w', compute=False, consolidated=False)
+    tmpl.to_zarr(init, mode='w', compute=False, consolidated=False, zarr_format=3, encoding=_encoding(spec))
     (init / '_done').mkdir()
+    _fsync_tree(init)
     os.replace(init, part)
+    _fsync_dir(part.parent)
+
+# %% ../nbs/02_bvalue_grid.ipynb #ef972188
+def _fsync_dir(d:Path):
+    fd = os.open(d, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def _fsync_file(f:Path):
+    fd = os.open(f, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def _fsync_tree(root:Path):
+    "fsync every file and folder under `root` (metadata of a new store)."
+    for d, _, fs in os.walk(root):
+        for f in fs: _fsync_file(Path(d) / f)
+        _fsync_dir(Path(d))
 
 def _marker(part:Path, unit) -> Path: return part / '_done' / f'{unit[0][0]}_{unit[1][0]}'
 
-def _write_unit(part, unit, b, n):
-    "Write one unit's arrays into the partial store, then its completion marker (atomically)."
+# %% ../nbs/02_bvalue_grid.ipynb #7dc8eb0b
+def _write_unit(part, unit, b, n, spec:BGridSpec):
+    "Write one unit's chunks, flush them to disk (fsync), then write its completion marker atomically."
     import zarr
-    (i0, i1), (j0, j1) = unit
-    zarr.open_array(Path(part) / 'b', mode='r+')[:, i0:i1, j0:j1] = b
-    zarr.open_array(Path(part) / 'n_events', mode='r+')[:, i0:i1, j0:j1] = n
-    m = _marker(Path(part), unit); tmp = m.with_suffix('.tmp')
-    tmp.write_text(json.dumps(dict(unit=unit, time=time.time()))); os.replace(tmp, m)
+    part, ((i0, i1), (j0, j1)) = Path(part), unit
+    for v, x in (('b', b), ('n_events', n)):
+        zarr.open_array(part / v, mode='r+').with_config({'write_empty_chunks': True})[:, i0:i1, j0:j1] = x
+    ch = [min(c, s) for c, s in zip(spec.chunks, spec.shape)]
+    files = [f for _, _, f in _chunk_files(part, ch, spec.shape, unit)]
+    for f in files: _fsync_file(f)
+    for d in {f.parent for f in files}: _fsync_dir(d)
+    m = _marker(part, unit)
+    tmp = m.with_suffix('.tmp')
+    with open(tmp, 'w') as fh:
+        fh.write(json.dumps(dict(unit=unit, time=time.time())))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, m)
+    _fsync_dir(m.parent)
 
 def _run_unit(spec, ev, unit, part=None, subset=False):
-    "Compute one unit (from all events `ev` if `subset`); write it to `part` (returning the unit) or return (unit, b, n)."
+    "Compute one unit (from all events `ev` if `subset`); write it to `part` or return its arrays."
     b, n = compute_unit(spec, unit_events(spec, ev, unit) if subset else ev, unit)
-    if part is None: return unit, b, n
-    _write_unit(part, unit, b, n); return unit, None, None
+    nmax = int(n.max()) if n.size else 0
+    if part is None: return unit, b, n, nmax
+    _write_unit(part, unit, b, n, spec)
+    return unit, None, None, nmax
 
 # %% ../nbs/02_bvalue_grid.ipynb #dfd41e6b
 def _get_client(client):
@@ -447,69 +696,134 @@ def _get_client(client):
     if isinstance(client, Client): return client, []
     if client == 'local':
         cl = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        c = Client(cl); return c, [c, cl]
-    if isinstance(client, str): c = Client(client); return c, [c]
-    raise TypeError(f"client must be a distributed.Client, 'local' or a scheduler address string; got {type(client).__name__}")
+        c = Client(cl)
+        return c, [c, cl]
+    if isinstance(client, str):
+        c = Client(client)
+        return c, [c]
+    raise TypeError(f"client must be a distributed.Client, 'local' or a scheduler address string; "
+                    f"got {type(client).__name__}")
 
+# %% ../nbs/02_bvalue_grid.ipynb #966c2d04
 def _execute(spec, ev, units, part, client, n_threads, bar, take):
     "Run the units on a dask client or a thread pool, calling `take(result, k)` as the k-th finishes."
     if client is not None:
         from distributed import as_completed
         c, close = _get_client(client)
         try:
-            futs = [c.submit(_run_unit, spec, unit_events(spec, ev, u), u, None if part is None else str(part), pure=False) for u in units]
-            for k, f in enumerate(as_completed(futs), 1): take(f.result(), k); bar.update()
+            futs = [c.submit(_run_unit, spec, unit_events(spec, ev, u), u, None if part is None else str(part),
+                             pure=False) for u in units]
+            for k, f in enumerate(as_completed(futs), 1):
+                take(f.result(), k)
+                bar.update()
         finally:
             for x in close: x.close()
         return
     with ThreadPoolExecutor(n_threads or os.cpu_count() or 1) as pool:
         futs = [pool.submit(_run_unit, spec, ev, u, part, True) for u in units]
         try:
-            for k, f in enumerate(futs, 1): take(f.result(), k); bar.update()
+            for k, f in enumerate(futs, 1):
+                take(f.result(), k)
+                bar.update()
         except BaseException:
             for f in futs: f.cancel()
             raise
 
 # %% ../nbs/02_bvalue_grid.ipynb #40b33d2c
-def _prepare_store(store, spec:BGridSpec, chash:str, overwrite:bool) -> tuple:
-    "(complete Dataset or None, partial path): reuse a complete store with the same attributes, resume a partial one, or create one."
+def _discard(p:Path, why:str):
+    "Remove a store or partial store that `overwrite=True` replaces."
+    _log.info(f"compute_bgrid: removing {p} ({why})")
+    shutil.rmtree(p)
+
+def _reuse_complete(store:Path, attrs:dict, overwrite:bool):
+    "The complete store when it holds this very field (verified); None after removing it when `overwrite`."
+    try:
+        diff = _same_attrs(_store_attrs(store), attrs)
+        if not diff: return open_bgrid(store)
+    except ValueError:
+        if not overwrite: raise
+        _discard(store, 'damaged')
+        return None
+    if not overwrite:
+        raise FileExistsError(f"{store} holds a different field (differs in {diff}); pass overwrite=True or another path")
+    _discard(store, f'a different field: {diff}')
+    return None
+
+# %% ../nbs/02_bvalue_grid.ipynb #4a67c9db
+def _resume_partial(part:Path, store:Path, spec:BGridSpec, attrs:dict, overwrite:bool):
+    "(complete Dataset or None, partial usable?) for an existing partial store."
+    try: pattrs = _store_attrs(part)
+    except ValueError:
+        if not overwrite: raise
+        _discard(part, 'damaged metadata')
+        return None, False
+    diff = _same_attrs(pattrs, attrs)
+    if diff:
+        if not overwrite:
+            raise FileExistsError(f"{part} is a partial store of a different field (differs in {diff}); "
+                                  "pass overwrite=True to discard it")
+        _discard(part, f'a different field: {diff}')
+        return None, False
+    if pattrs.get('complete') is True:          # every unit was written; only the rename was interrupted
+        return _finalize(part, store), True
+    (part / '_done').mkdir(exist_ok=True)
+    _check_done_units(part, spec)
+    return None, True
+
+def _check_done_units(part:Path, spec:BGridSpec):
+    "Drop the marker of every unit marked done whose chunks are missing or damaged, so that it is recomputed."
+    lost = [u for u in spec.units() if _marker(part, u).exists() and verify_bgrid(part, u, raise_=False)]
+    for u in lost: _marker(part, u).unlink()
+    if lost:
+        warnings.warn(f"{part}: {len(lost)} unit(s) marked done had missing or damaged chunks "
+                      f"(first: cells {lost[0]}); recomputing them")
+
+# %% ../nbs/02_bvalue_grid.ipynb #f41e2068
+def _prepare_store(store, spec:BGridSpec, chash:str, overwrite:bool, delta_m_source:str='declared') -> tuple:
+    "(complete Dataset or None, partial path): reuse a complete store, resume a partial one, or create one."
     store, part = Path(store), _partial(store)
+    attrs = spec.attrs(chash, delta_m_source)
     if store.exists():
-        diff = _same_attrs(open_bgrid(store).attrs, spec.attrs(chash))
-        if not diff: return open_bgrid(store), part
-        if not overwrite: raise FileExistsError(f"{store} holds a different field (differs in {diff}); pass overwrite=True or another path")
-        shutil.rmtree(store)
+        done = _reuse_complete(store, attrs, overwrite)
+        if done is not None: return done, part
+    ok = False
     if part.exists():
-        import zarr
-        pattrs = dict(zarr.open_group(part, mode='r').attrs)
-        diff = _same_attrs(pattrs, spec.attrs(chash))
-        if diff:
-            if not overwrite: raise FileExistsError(f"{part} is a partial store of a different field (differs in {diff}); pass overwrite=True to discard it")
-            shutil.rmtree(part)
-        elif pattrs.get('complete') is True: return _finalize(part, store), part   # every unit was written; only the rename was interrupted
-        else: (part / '_done').mkdir(exist_ok=True)
-    if not part.exists(): _create_store(part, spec, chash)
+        done, ok = _resume_partial(part, store, spec, attrs, overwrite)
+        if done is not None: return done, part
+    if not ok:
+        if part.exists(): shutil.rmtree(part)
+        _create_store(part, spec, chash, delta_m_source)
     return None, part
 
 def _finalize(part:Path, store:Path) -> xr.Dataset:
     "Mark the partial store complete, drop its markers and rename it into place."
     import zarr
     zarr.open_group(part, mode='r+').attrs['complete'] = True   # set only after every unit is written
+    _fsync_file(part / 'zarr.json')
     shutil.rmtree(part / '_done', ignore_errors=True)
     os.replace(part, store)
+    _fsync_dir(store.parent)
     return open_bgrid(store)
+
+# %% ../nbs/02_bvalue_grid.ipynb #9b2cda62
+def _warn_empty(spec:BGridSpec, arrs):
+    "Warn that no event falls in any cylinder of the field (wrong region, dates or longitude convention?)."
+    (la0, la1), (lo0, lo1) = catalog_extent(arrs[1], arrs[2], spec.res)
+    warnings.warn(f"no event falls in any cylinder of the field: grid lat {spec.lat}, lon {spec.lon}, "
+                  f"{spec.start}..{spec.end}, r={spec.r:g} deg, t={spec.t} d; the catalog spans lat ({la0:g}, {la1:g}), "
+                  f"lon ({lo0:g}, {lo1:g}) (-180..180 convention). Every b is NaN and every count 0")
 
 # %% ../nbs/02_bvalue_grid.ipynb #be95f436
 def compute_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by time
                   r:float=0.6,               # stencil radius, degrees of arc
                   t:int=365,                 # stencil length, days (day d included)
-                  estimator:str='bpositive', # 'bpositive' (van der Elst 2021) or 'aki' (Aki 1965)
-                  mc:float|None=None,        # magnitude cut (required for 'aki'); None: all events
-                  dm:float=0.1,              # magnitude bin width
+                  estimator:str='bpositive', # one of ESTIMATORS ('bpositive': van der Elst 2021, as the paper)
+                  mc:float|None=None,        # magnitude cut (required for 'aki', 'tinti_mulargia'); None: all events
+                  delta_m:float|None=None,   # magnitude bin width; None: inferred from the catalog (in attrs)
                   dm_min:float=0.1,          # b-positive: smallest difference used
-                  binning_correction:bool=True, # Utsu's half-bin correction of M0 / delta0
-                  lat:tuple=(35., 46.),      # grid latitude extent, degrees
-                  lon:tuple=(135., 146.),    # grid longitude extent, degrees
+                  binning_correction:bool=True, # Utsu's half-bin correction of M0 / delta0 (Aki-Utsu forms)
+                  lat:tuple|None=None,       # grid latitude extent, degrees; None: the catalog's extent
+                  lon:tuple|None=None,       # (west, east), degrees, west > east crosses 180°; None: catalog's
                   res:float=0.1,             # cell size, degrees
                   start=None,                # first day (default: first catalog day + t - 1)
                   end=None,                  # last day (default: day of the last event)
@@ -518,37 +832,49 @@ def compute_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by t
                   progress:bool=True,        # tqdm progress bar over units
                   client=None,               # dask: Client, 'local' or scheduler address; None: threads
                   n_threads:int|None=None,   # threads without a client (default: os.cpu_count())
-                  overwrite:bool=False,      # replace an existing store / partial store with other parameters
+                  overwrite:bool=False,      # replace an existing (or damaged) store / partial store
                   _after_unit=None,          # test hook: called with the number of units finished so far
                  ) -> xr.Dataset:
     "Daily b-value and event-count field on a regular grid (Koehler et al., section 2.1)."
     from tqdm.auto import tqdm
     arrs = _catalog_arrays(catalog)
-    spec = make_spec(arrs[0], r, t, estimator, mc, dm, dm_min, binning_correction, lat, lon, res, start, end, chunks)
+    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end,
+                      chunks)
     chash, units, part = _hash_arrays(arrs), spec.units(), None
     if store is not None:
-        done, part = _prepare_store(store, spec, chash, overwrite)
+        done, part = _prepare_store(store, spec, chash, overwrite, src)
         if done is not None: return done
         units = [u for u in units if not _marker(part, u).exists()]
     out = None if part is not None else (np.full(spec.shape, np.nan, np.float32), np.zeros(spec.shape, np.int32))
+    nmax = []
     def take(res_, k):
-        unit, b, n = res_
+        unit, b, n, nm = res_
+        nmax.append(nm)
         if out is not None:
-            (i0, i1), (j0, j1) = unit; out[0][:, i0:i1, j0:j1] = b; out[1][:, i0:i1, j0:j1] = n
+            (i0, i1), (j0, j1) = unit
+            out[0][:, i0:i1, j0:j1] = b
+            out[1][:, i0:i1, j0:j1] = n
         if _after_unit is not None: _after_unit(k)
-    with tqdm(total=len(units), desc=f'b-value field {spec.estimator} r={spec.r:g} t={spec.t}', unit='chunk', disable=not progress) as bar:
+    desc = f'b-value field {spec.estimator} r={spec.r:g} t={spec.t}'
+    with tqdm(total=len(units), desc=desc, unit='chunk', disable=not progress) as bar:
         _execute(spec, _events(spec, *arrs), units, part, client, n_threads, bar, take)
-    return _dataset(spec, out[0], out[1], chash) if part is None else _finalize(part, Path(store))
+    if len(nmax) == len(spec.units()) and max(nmax, default=0) == 0: _warn_empty(spec, arrs)
+    return _dataset(spec, out[0], out[1], chash, delta_m_source=src) if part is None else _finalize(part, Path(store))
 
 # %% ../nbs/02_bvalue_grid.ipynb #6927476c
 def to_netcdf(ds:xr.Dataset, # a b-value field (in memory or from a store)
               path,          # output .nc path
               complevel:int=4 # zlib level
              ) -> Path:
-    "Export a b-value field to netCDF-4 (compressed), atomically."
-    path = Path(path); tmp = path.with_name(path.name + '.tmp')
+    "Export a b-value field to netCDF-4 (compressed, NaN declared as b's fill value), atomically."
+    path = Path(path)
+    tmp = path.with_name(path.name + '.tmp')
     enc = {v: dict(zlib=True, complevel=complevel) for v in ('b', 'n_events') if v in ds}
-    ds = ds.copy(); ds.attrs = {k: int(v) if isinstance(v, bool) else v for k, v in ds.attrs.items()}   # netCDF has no booleans
+    if 'b' in enc: enc['b']['_FillValue'] = np.float32(np.nan)
+    enc['time'] = dict(units='days since 1970-01-01', calendar='proleptic_gregorian')
+    ds = ds.copy()
+    for v in ds.variables.values(): v.encoding = {}
+    ds.attrs = {k: int(v) if isinstance(v, bool) else v for k, v in ds.attrs.items()}   # netCDF has no booleans
     ds.to_netcdf(tmp, engine='h5netcdf', encoding=enc)
     os.replace(tmp, path)
     return path
