@@ -10,7 +10,8 @@ Run: .venv/bin/python bench/bench_catalog.py   (needs ../shared/data or SEISNB_D
 import time, warnings
 import numpy as np, pandas as pd
 from seisnb.data import shared_data_dir
-from seisnb.catalog import read_japan_usgs, read_gulia_wiemer, homogenize_magnitudes, filter_catalog, validate_catalog, CatalogWarning
+from seisnb.catalog import read_japan_usgs, read_gulia_wiemer, filter_catalog, validate_catalog, CatalogWarning
+from seisnb.magnitudes import homogenize_magnitudes
 
 def best(f, n=5):
     "Best wall time of `n` runs (s) and the last result."

@@ -5,30 +5,31 @@
 # %% ../nbs/00_catalog.ipynb #28e1d393
 from __future__ import annotations
 import csv, io, re, time, warnings
-from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import fetch, map_axes
-from .bvalue import mc_maxc
+from .bvalue import bin_magnitudes, check_binning, infer_delta_m, mc_maxc, mc_label, b_tinti_mulargia, b_aki, b_shi_bolt
 
 # %% auto #0
-__all__ = ['CATALOG_COLUMNS', 'LIMITS', 'LON_CONVENTIONS', 'EARTH_RADIUS_KM', 'FDSN_NAMES', 'GW_COLUMNS', 'RELATIONS',
-           'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY', 'PRIORITY', 'PRIORITY_MW', 'CatalogError', 'CatalogWarning',
+__all__ = ['CATALOG_COLUMNS', 'LIMITS', 'TIME_RANGE', 'LON_CONVENTIONS', 'EARTH_RADIUS_KM', 'DUPLICATE_RULES', 'FDSN_NAMES',
+           'FDSN_NEED', 'FDSN_WRITE', 'GW_COLUMNS', 'READERS', 'ESTIMATORS_FMD', 'CatalogError', 'CatalogWarning',
            'wrap_lon', 'lon_in_range', 'great_circle_deg', 'haversine_km', 'validate_catalog', 'read_csv_catalog',
-           'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text', 'read_quakeml',
-           'read_gulia_wiemer', 'MwRelation', 'canonical_mag_type', 'to_mw', 'homogenize_magnitudes', 'filter_catalog',
-           'mag_bins', 'catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative']
+           'read_earthquakenpp', 'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text',
+           'read_quakeml', 'read_gulia_wiemer', 'sniff_format', 'read_catalog', 'filter_catalog', 'catalog_summary',
+           'plot_epicentres', 'gr_fit', 'plot_fmd', 'plot_cumulative']
 
 # %% ../nbs/00_catalog.ipynb #989cdf5a
 CATALOG_COLUMNS = ('time', 'latitude', 'longitude', 'depth_km', 'mag', 'mag_type', 'event_id')
-LIMITS = dict(latitude=(-90., 90., 'degrees'), longitude=(-180., 180., 'degrees'),
+LIMITS = dict(latitude=(-90., 90., 'degrees'), longitude=(-360., 360., 'degrees east, either convention'),
               depth_km=(-5., 800., 'km (negative: above sea level)'), mag=(-3., 10., 'magnitude units'))
+TIME_RANGE = ('1677-09-22', '2262-04-11')  # UTC dates a datetime64[ns] column can hold
 
 class CatalogError(ValueError):
-    "Bad catalog input: the message names the column, the file lines (or rows), the value found and what was expected."
+    "Bad catalog input: the message names the file, line (or row), column, value found and what was expected."
     def __init__(self, msg:str, column:str|None=None, rows:list|None=None):
-        super().__init__(msg); self.column, self.rows = column, list(rows or [])
+        super().__init__(msg)
+        self.column, self.rows = column, list(rows or [])
 
 class CatalogWarning(UserWarning):
     "Rows were sorted, dropped or corrected as documented; `df.attrs['report']` gives the counts."
@@ -44,16 +45,25 @@ def _where(idx, lines) -> list[str]:
     "File lines (when known) or row positions of the rows `idx`."
     return [f'line {lines[i]}' if lines is not None else f'row {i}' for i in idx]
 
+def _src(source) -> str: return f'{source}: ' if source else ''
+
 def _fail(mask, column:str, values, expected:str, lines=None, source:str|None=None, what:str='bad value'):
     "Raise a `CatalogError` for the rows where `mask` is True, showing up to five of them."
-    idx = np.flatnonzero(np.asarray(mask)); vals = np.asarray(values, dtype=object)
+    idx, vals = np.flatnonzero(np.asarray(mask)), np.asarray(values, dtype=object)
     shown = ', '.join(f'{w}: {_fmt(vals[i])}' for w, i in zip(_where(idx[:5], lines), idx[:5]))
     more = f' (and {len(idx)-5} more rows)' if len(idx) > 5 else ''
-    src = f'{source}: ' if source else ''
     rows = [lines[i] for i in idx] if lines is not None else list(idx)
-    raise CatalogError(f"{src}column {column!r}, {what} at {shown}{more}; expected {expected}", column=column, rows=rows)
+    raise CatalogError(f"{_src(source)}column {column!r}, {what} at {shown}{more}; expected {expected}",
+                       column=column, rows=rows)
 
 def _warn(msg:str): warnings.warn(msg, CatalogWarning, stacklevel=3)
+
+# %% ../nbs/00_catalog.ipynb #589370a3
+def _report(out:pd.DataFrame, rep:dict, prev:pd.DataFrame|None=None) -> pd.DataFrame:
+    "Make `rep` the report of `out` and append it to the history inherited from `prev` (the step's input)."
+    hist = list((prev.attrs if prev is not None else {}).get('history', []))
+    out.attrs = {'report': rep, 'history': hist + [rep]}
+    return out
 
 # %% ../nbs/00_catalog.ipynb #95833393
 LON_CONVENTIONS = ('-180..180', '0..360')
@@ -104,27 +114,39 @@ def haversine_km(lat1, # latitude of the first point(s), degrees
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(_haversine(lat1, lon1, lat2, lon2), 0, 1)))
 
 # %% ../nbs/00_catalog.ipynb #5862e249
+def _check_time_range(t:pd.Series, raw, lines, source):
+    "Raise for times a `datetime64[ns]` column cannot hold (before 1677-09-22 or after 2262-04-11)."
+    lo, hi = (pd.Timestamp(d, tz='UTC') for d in TIME_RANGE)
+    out = (t.notna() & ((t < lo) | (t > hi))).to_numpy()
+    if out.any(): _fail(out, 'time', raw, f'a time between {TIME_RANGE[0]} and {TIME_RANGE[1]} (the range of '
+                        'datetime64[ns]; older or later events cannot be held)', lines, source, 'time out of range')
+
 def _parse_time(s:pd.Series, lines, source) -> pd.Series:
-    "Origin times as `datetime64[ns, UTC]`; unparseable or missing times raise."
+    "Origin times as `datetime64[ns, UTC]`; unparseable, missing or out-of-range times raise."
     if isinstance(s.dtype, pd.DatetimeTZDtype): t = s.dt.tz_convert('UTC')
     elif pd.api.types.is_datetime64_dtype(s.dtype): t = s.dt.tz_localize('UTC')
     else:
         raw = s if (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object) else s.astype(str)
         t = pd.to_datetime(raw, utc=True, errors='coerce', format='ISO8601')
-    bad = t.isna().to_numpy()
-    if bad.any(): _fail(bad, 'time', s.to_numpy(dtype=object), 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120', lines, source, 'unparseable time')
+    bad, vals = t.isna().to_numpy(), s.to_numpy(dtype=object)
+    if bad.any(): _fail(bad, 'time', vals, 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120', lines, source,
+                        'unparseable time')
+    _check_time_range(t, vals, lines, source)
     return t.astype('datetime64[ns, UTC]')
 
+# %% ../nbs/00_catalog.ipynb #806e139a
 def _parse_number(s:pd.Series, column:str, lines, source, allow_nan:bool=False) -> pd.Series:
     "A float column; non-numeric text, missing values (unless `allow_nan`) and values outside `LIMITS` raise."
-    v = pd.to_numeric(s, errors='coerce').astype('float64') if not pd.api.types.is_float_dtype(s.dtype) else s.astype('float64')
-    txt = s.astype(str).str.strip() if not pd.api.types.is_numeric_dtype(s.dtype) else None
-    if txt is not None:
-        nonnum = (v.isna() & s.notna() & (txt != '') & (txt.str.lower() != 'nan')).to_numpy()
-        if nonnum.any(): _fail(nonnum, column, s.to_numpy(dtype=object), f'a number ({LIMITS[column][2]})', lines, source, 'non-numeric value')
-    if not allow_nan and v.isna().any(): _fail(v.isna().to_numpy(), column, s.to_numpy(dtype=object), f'a number ({LIMITS[column][2]})', lines, source, 'missing value')
     lo, hi, unit = LIMITS[column]
-    out = ((v < lo) | (v > hi)).to_numpy()
+    num = pd.api.types.is_float_dtype(s.dtype)
+    v = s.astype('float64') if num else pd.to_numeric(s, errors='coerce').astype('float64')
+    raw, expected = s.to_numpy(dtype=object), f'a number ({unit})'
+    if not pd.api.types.is_numeric_dtype(s.dtype):
+        txt = s.astype(str).str.strip()
+        nonnum = (v.isna() & s.notna() & (txt != '') & (txt.str.lower() != 'nan')).to_numpy()
+        if nonnum.any(): _fail(nonnum, column, raw, expected, lines, source, 'non-numeric value')
+    if not allow_nan and v.isna().any(): _fail(v.isna().to_numpy(), column, raw, expected, lines, source, 'missing value')
+    out = ((v < lo) | (v > hi) | np.isinf(v)).to_numpy()
     if out.any(): _fail(out, column, v.to_numpy(), f'a value in [{lo:g}, {hi:g}] {unit}', lines, source, 'value out of range')
     return v
 
@@ -136,80 +158,148 @@ def _parse_text(s:pd.Series, column:str, lines, source) -> pd.Series:
     return t.astype('str')
 
 # %% ../nbs/00_catalog.ipynb #17a354e1
-def _order_and_dedup(df:pd.DataFrame, lines, source, duplicates:str, unsorted:str, report:dict):
-    "Check event ids are unique and times ascending; drop repeats / sort only as documented, with a report."
-    dup = df['event_id'].duplicated(keep=False).to_numpy()
-    if dup.any():
-        if duplicates == 'raise':
-            first = df['event_id'][dup].unique()[:3]
-            desc = '; '.join(f"{i!r} at " + ', '.join(_where(np.flatnonzero((df['event_id'] == i).to_numpy()), lines)) for i in first)
-            raise CatalogError(f"{source + ': ' if source else ''}column 'event_id', duplicated ids: {desc}"
-                               f"{' ...' if len(df['event_id'][dup].unique()) > 3 else ''}; expected unique event ids "
-                               "(pass duplicates='drop' to keep the first row of each id)", column='event_id')
-        keep = ~df['event_id'].duplicated(keep='first').to_numpy()
-        report['n_duplicates_dropped'] = int((~keep).sum())
-        _warn(f"{source or 'catalog'}: dropped {int((~keep).sum())} rows whose event_id repeats an earlier row (duplicates='drop')")
-        df, lines = df[keep], (None if lines is None else lines[keep])
+DUPLICATE_RULES = ('drop_identical', 'keep_first', 'keep_last', 'raise')
+
+def _conflicts(df:pd.DataFrame, rep_ids) -> dict:
+    "For each id in `rep_ids`: {field: [values in row order]} for the fields whose values differ between its rows."
+    sub = df[df['event_id'].isin(rep_ids)].astype(str)
+    out = {}
+    for i, g in sub.groupby('event_id', sort=False):
+        d = {c: g[c].tolist() for c in g.columns if c != 'event_id' and g[c].nunique() > 1}
+        if d: out[i] = d
+    return out
+
+def _conflict_text(conf:dict, df, lines, k:int=3) -> str:
+    "Up to `k` conflicts as text: id, where its rows are, and the differing fields with their values."
+    ids = list(conf)[:k]
+    where = lambda i: ', '.join(_where(np.flatnonzero((df['event_id'] == i).to_numpy()), lines))
+    txt = '; '.join(f"{i!r} at {where(i)}: " + ', '.join(f'{f} {" vs ".join(v)}' for f, v in conf[i].items()) for i in ids)
+    return txt + (f' (and {len(conf) - k} more ids)' if len(conf) > k else '')
+
+# %% ../nbs/00_catalog.ipynb #1eb19994
+def _dedup(df:pd.DataFrame, lines, source, duplicates:str, report:dict):
+    "Drop rows repeating an earlier row exactly; raise on conflicting ids unless `duplicates` names a rule."
+    if duplicates not in DUPLICATE_RULES: raise ValueError(f"duplicates={duplicates!r}; expected one of {DUPLICATE_RULES}")
+    rep = df['event_id'].duplicated(keep=False).to_numpy()
+    report['n_identical_dropped'] = report['n_conflicting_ids'] = 0
+    if not rep.any(): return df, lines
+    if duplicates == 'raise':
+        ids = df['event_id'][rep].unique()
+        desc = '; '.join(f"{i!r} at " + ', '.join(_where(np.flatnonzero((df['event_id'] == i).to_numpy()), lines)) for i in ids[:3])
+        raise CatalogError(f"{_src(source)}column 'event_id', duplicated ids: {desc}{' ...' if len(ids) > 3 else ''}; expected "
+                           "unique event ids (duplicates='drop_identical' drops exact repeats)", column='event_id')
+    same = df.astype(str).duplicated(keep='first').to_numpy()
+    if same.any():
+        _warn(f"{source or 'catalog'}: dropped {int(same.sum())} rows that repeat an earlier row exactly (same id and values)")
+        df, lines, report['n_identical_dropped'] = df[~same], (None if lines is None else lines[~same]), int(same.sum())
+    ids = df['event_id'][df['event_id'].duplicated(keep=False)].unique()
+    if len(ids) == 0: return df, lines
+    conf = _conflicts(df, ids)
+    if duplicates == 'drop_identical':
+        raise CatalogError(f"{_src(source)}column 'event_id', {len(ids)} ids repeated with different values: "
+                           f"{_conflict_text(conf, df, lines)}; expected one row per id: resolve with "
+                           "duplicates='keep_first' or 'keep_last' (every conflict is then listed in the report)", column='event_id')
+    keep = ~df['event_id'].duplicated(keep='first' if duplicates == 'keep_first' else 'last').to_numpy()
+    _warn(f"{source or 'catalog'}: {len(ids)} ids repeated with different values resolved by duplicates={duplicates!r} "
+          f"({int((~keep).sum())} rows dropped): {_conflict_text(conf, df, lines)}; all in attrs['report']['conflicts']")
+    report.update(n_conflicting_ids=len(ids), n_conflict_rows_dropped=int((~keep).sum()), conflicts=conf)
+    return df[keep], (None if lines is None else lines[keep])
+
+# %% ../nbs/00_catalog.ipynb #e1a630e9
+def _sort_times(df:pd.DataFrame, lines, source, unsorted:str, report:dict):
+    "Sort rows out of time order (stable, counted) or raise when `unsorted='raise'`."
+    if unsorted not in ('sort', 'raise'): raise ValueError(f"unsorted={unsorted!r}; expected 'sort' or 'raise'")
     ti = df['time'].dt.tz_convert(None).to_numpy(dtype='datetime64[ns]').view('i8')
-    n_bad = int((np.diff(ti) < 0).sum())
-    report['n_out_of_order'] = n_bad
-    if n_bad:
-        if unsorted == 'raise':
-            _fail(np.r_[False, np.diff(ti) < 0], 'time', df['time'].astype(str).to_numpy(), 'times in ascending order', lines, source, 'earlier than the row before')
-        order = np.argsort(ti, kind='stable')
-        _warn(f"{source or 'catalog'}: {n_bad} rows were earlier than the row before them; the catalog was sorted by time (stable)")
-        df, lines = df.iloc[order], (None if lines is None else lines[order])
-    return df, lines
+    back = np.diff(ti) < 0
+    report['n_out_of_order'] = n_bad = int(back.sum())
+    if not n_bad: return df, lines
+    if unsorted == 'raise':
+        _fail(np.r_[False, back], 'time', df['time'].astype(str).to_numpy(), 'times in ascending order', lines, source,
+              'earlier than the row before')
+    order = np.argsort(ti, kind='stable')
+    _warn(f"{source or 'catalog'}: {n_bad} rows were earlier than the row before them; the catalog was sorted by time (stable)")
+    return df.iloc[order], (None if lines is None else lines[order])
 
 # %% ../nbs/00_catalog.ipynb #fb9ab422
-def validate_catalog(df:pd.DataFrame,     # a table with at least the columns of `CATALOG_COLUMNS`
-                     lines=None,           # file line number of each row, for messages (None: row positions)
-                     source:str|None=None, # file name shown in messages
-                     duplicates:str='raise', # repeated event ids: 'raise', or 'drop' (keep the first, report the count)
-                     unsorted:str='sort',  # rows out of time order: 'sort' (stable, report the count) or 'raise'
-                     missing_mag:str='raise', # events without magnitude: 'raise', or 'drop' (report the count)
-                    ) -> pd.DataFrame:
-    "Check and type a catalog table; return it sorted by time with the standard columns first."
-    missing = [c for c in CATALOG_COLUMNS if c not in df.columns]
-    if missing: raise CatalogError(f"{source + ': ' if source else ''}missing required column(s) {missing}; found columns {list(df.columns)}, "
-                                   f"expected at least {list(CATALOG_COLUMNS)}", column=missing[0])
-    if len(df) == 0: raise CatalogError(f"{source + ': ' if source else ''}no events; expected at least one row")
-    lines = None if lines is None else np.asarray(lines)
-    report = dict(step='validate', source=source, n_in=len(df))
-    if missing_mag == 'drop':
-        m = pd.to_numeric(df['mag'], errors='coerce').isna().to_numpy() & df['mag'].isna().to_numpy()
-        if m.any():
-            _warn(f"{source or 'catalog'}: dropped {int(m.sum())} events without a magnitude (missing_mag='drop')")
-            df, lines = df[~m], (None if lines is None else lines[~m])
-        report['n_missing_mag_dropped'] = int(m.sum())
-    out = pd.DataFrame({'time': _parse_time(df['time'], lines, source),
-                        'latitude': _parse_number(df['latitude'], 'latitude', lines, source),
-                        'longitude': _parse_number(df['longitude'], 'longitude', lines, source),
-                        'depth_km': _parse_number(df['depth_km'], 'depth_km', lines, source, allow_nan=True),
-                        'mag': _parse_number(df['mag'], 'mag', lines, source),
+def _typed(df:pd.DataFrame, lines, source) -> pd.DataFrame:
+    "The standard columns parsed and checked, then any further columns of `df` unchanged."
+    pn = lambda c, **k: _parse_number(df[c], c, lines, source, **k)
+    out = pd.DataFrame({'time': _parse_time(df['time'], lines, source), 'latitude': pn('latitude'),
+                        'longitude': pn('longitude'), 'depth_km': pn('depth_km', allow_nan=True), 'mag': pn('mag'),
                         'mag_type': _parse_text(df['mag_type'], 'mag_type', lines, source),
                         'event_id': _parse_text(df['event_id'], 'event_id', lines, source)}, index=df.index)
     for c in df.columns:
         if c not in CATALOG_COLUMNS: out[c] = df[c]
-    out, lines = _order_and_dedup(out, lines, source, duplicates, unsorted, report)
-    out = out.reset_index(drop=True)
-    report['n_out'] = len(out)
-    out.attrs = {'report': report}
     return out
 
+def _normalize_lon(out:pd.DataFrame, convention:str, source, report:dict) -> pd.DataFrame:
+    "Longitudes in `convention` (`wrap_lon`); the number changed is reported and warned."
+    lon = wrap_lon(out['longitude'].to_numpy(), convention)
+    n = int((lon != out['longitude'].to_numpy()).sum())
+    report.update(lon_convention=convention, n_lon_wrapped=n)
+    if n: _warn(f"{source or 'catalog'}: {n} longitudes outside {convention} degrees were wrapped into it (lon_convention=)")
+    out['longitude'] = lon
+    return out
+
+# %% ../nbs/00_catalog.ipynb #cde033f9
+def _drop_missing_mag(df, lines, source, missing_mag:str, report:dict):
+    "Events without any magnitude: dropped with a count when `missing_mag='drop'` (else `_typed` raises)."
+    if missing_mag not in ('raise', 'drop'): raise ValueError(f"missing_mag={missing_mag!r}; expected 'raise' or 'drop'")
+    if missing_mag == 'raise': return df, lines
+    m = df['mag'].isna().to_numpy()
+    report['n_missing_mag_dropped'] = int(m.sum())
+    if m.any(): _warn(f"{source or 'catalog'}: dropped {int(m.sum())} events without a magnitude (missing_mag='drop')")
+    return df[~m], (None if lines is None else lines[~m])
+
+def _depth_note(out:pd.DataFrame, source, report:dict):
+    "Report how many depths are known; say so when the catalog has none (depth filters then raise)."
+    report['n_depth_known'] = n = int(out['depth_km'].notna().sum())
+    if n == 0 and len(out):
+        _warn(f"{source or 'catalog'}: no depth in this catalog (depth_km is NaN for all {len(out)} events); "
+              "filter_catalog(depth=...) will raise and maps colour by time")
+
+# %% ../nbs/00_catalog.ipynb #54cee07a
+def validate_catalog(df:pd.DataFrame,      # a table with at least the columns of `CATALOG_COLUMNS`
+                     lines=None,            # file line number of each row, for messages (None: row positions)
+                     source:str|None=None,  # file name shown in messages
+                     duplicates:str='drop_identical', # repeated ids: one of `DUPLICATE_RULES` (see above)
+                     unsorted:str='sort',   # rows out of time order: 'sort' (stable, report the count) or 'raise'
+                     missing_mag:str='raise', # events without magnitude: 'raise', or 'drop' (report the count)
+                     lon_convention:str='-180..180', # longitudes of the result: '-180..180' or '0..360'
+                    ) -> pd.DataFrame:
+    "Check and type a catalog table; return it sorted by time with the standard columns first and a report."
+    missing = [c for c in CATALOG_COLUMNS if c not in df.columns]
+    if missing: raise CatalogError(f"{_src(source)}missing required column(s) {missing}; found columns {list(df.columns)}, "
+                                   f"expected at least {list(CATALOG_COLUMNS)}", column=missing[0])
+    if len(df) == 0: raise CatalogError(f"{_src(source)}no events; expected at least one row")
+    lines, report = None if lines is None else np.asarray(lines), dict(step='validate', source=source, n_in=len(df))
+    df, lines = _drop_missing_mag(df, lines, source, missing_mag, report)
+    out = _normalize_lon(_typed(df, lines, source), lon_convention, source, report)
+    out, lines = _dedup(out, lines, source, duplicates, report)
+    out, lines = _sort_times(out, lines, source, unsorted, report)
+    out = out.reset_index(drop=True)
+    _depth_note(out, source, report)
+    report['n_out'] = len(out)
+    return _report(out, report)
+
 # %% ../nbs/00_catalog.ipynb #f4bdd07b
+def _decode(raw:bytes, encoding:str, name:str) -> str:
+    "`raw` decoded; the first undecodable byte is named by line and character."
+    try: return raw.decode(encoding).lstrip('\ufeff')
+    except UnicodeDecodeError as e:
+        ln, col = raw[:e.start].count(b'\n') + 1, e.start - raw.rfind(b'\n', 0, e.start)
+        raise CatalogError(f"{name}: line {ln}, character {col}: byte {raw[e.start:e.start+1]!r} is not valid {encoding}; "
+                           f"expected {encoding} text (re-save the file as UTF-8, or pass encoding='latin-1' if that is "
+                           "its encoding)", rows=[ln]) from None
+
 def _read_text(path, encoding:str='utf-8') -> tuple[str, str]:
-    "The decoded text of `path` and its display name; empty or undecodable files raise."
+    "The decoded text of `path` and its display name; missing, empty or undecodable files raise."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"{p}: no such catalog file")
     raw = p.read_bytes()
-    if not raw.strip(): raise CatalogError(f"{p.name}: file is empty ({len(raw)} bytes); expected a header line and at least one event")
-    try: txt = raw.decode(encoding)
-    except UnicodeDecodeError as e:
-        ln = raw[:e.start].count(b'\n') + 1; col = e.start - raw.rfind(b'\n', 0, e.start)
-        raise CatalogError(f"{p.name}: line {ln}, character {col}: byte {raw[e.start:e.start+1]!r} is not valid {encoding}; "
-                           f"expected {encoding} text (re-save the file as UTF-8, or pass encoding='latin-1' if that is its encoding)", rows=[ln]) from None
-    return txt.lstrip('\ufeff'), p.name
+    if not raw.strip():
+        raise CatalogError(f"{p.name}: file is empty ({len(raw)} bytes); expected a header line and at least one event")
+    return _decode(raw, encoding, p.name), p.name
 
 def _data_lines(txt:str, skip:int=0) -> np.ndarray:
     "1-based file line numbers of the non-blank lines after the first `skip` lines."
@@ -223,43 +313,116 @@ def _sniff(header:str, sep:str) -> str:
             return f" The header {header[:60]!r} looks {name}-delimited, but sep={sep!r} was used (wrong delimiter?)."
     return ''
 
+# %% ../nbs/00_catalog.ipynb #e17db886
+def _records_fast(txt:str, sep:str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "`_records` for text without quotes: one record per line."
+    n, start, last = [], [], []
+    for i, l in enumerate(txt.split('\n'), 1):
+        s = l.strip(' \t\r')
+        if s.strip(sep):
+            n.append(l.count(sep) + 1); start.append(i); last.append(s.endswith(sep))
+    return np.array(n), np.array(start), np.array(last, bool)
+
+# %% ../nbs/00_catalog.ipynb #f1a4c45f
+def _records(txt:str, sep:str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Field count, first file line and 'last field empty' of every non-blank CSV record (quotes respected)."
+    if '"' not in txt and len(sep) == 1 and ord(sep) < 128: return _records_fast(txt, sep)
+    rd, n, start, last_empty, prev = csv.reader(io.StringIO(txt), delimiter=sep, skipinitialspace=True), [], [], [], 0
+    for rec in rd:
+        if rec and any(f.strip() for f in rec):
+            n.append(len(rec)); start.append(prev + 1); last_empty.append(rec[-1].strip() == '')
+        prev = rd.line_num
+    return np.array(n), np.array(start), np.array(last_empty, bool)
+
+# %% ../nbs/00_catalog.ipynb #cd17c8de
+def _check_fields(txt:str, sep:str, name:str, trailing_sep:str) -> tuple[np.ndarray, bool]:
+    "File lines of the data records; raise on ragged or truncated lines and on an unasked-for trailing delimiter."
+    if trailing_sep not in ('raise', 'ignore'): raise ValueError(f"trailing_sep={trailing_sep!r}; expected 'raise' or 'ignore'")
+    n, start, last_empty = _records(txt, sep)
+    if len(n) < 2: raise CatalogError(f"{name}: header but no events; expected at least one data line")
+    nh, nd, lines = n[0], n[1:], start[1:]
+    trailing = bool((nd == nh + 1).all() and last_empty[1:].all())
+    if trailing and trailing_sep == 'raise':
+        raise CatalogError(f"{name}: every data line ends with a trailing {sep!r} ({nh + 1} fields, the last empty, for the "
+                           f"header's {nh} names; pandas would shift every column by one); expected {nh} fields per line: "
+                           "remove the trailing delimiter or pass trailing_sep='ignore'")
+    bad = nd != (nh + 1 if trailing else nh)
+    if bad.any():
+        end = '' if txt.endswith('\n') else ' (the file ends without a newline: an interrupted download?)'
+        _fail(bad, '(all)', nd, f"{nh} {sep!r}-separated fields as in the header{end}", lines, name,
+              'wrong number of fields (truncated or extra fields)')
+    return lines, trailing
+
+# %% ../nbs/00_catalog.ipynb #b788a80b
+def _rename(df:pd.DataFrame, columns:dict, mag_column, mag_type, name) -> pd.DataFrame:
+    "File columns renamed to catalog columns; two columns onto one name is an error; `mag_column` chosen as `mag`."
+    if mag_column is not None:
+        if mag_column not in df.columns:
+            raise CatalogError(f"{name}: mag_column={mag_column!r} is not a column of the file; found {list(df.columns)[:15]}")
+        columns = {k: v for k, v in columns.items() if v not in ('mag', 'mag_type') and k != mag_column}
+        df = df.rename(columns={c: f'{c}_file' for c in ('mag', 'mag_type') if c in df.columns and c != mag_column})
+        columns[mag_column] = 'mag'
+    target = pd.Series([columns.get(c, c) for c in df.columns])
+    two = target[target.duplicated(keep=False)]
+    if len(two):
+        src = [c for c, t in zip(df.columns, target) if t == two.iloc[0]]
+        raise CatalogError(f"{name}: columns {src} both become {two.iloc[0]!r} (columns={columns}); expected one file column "
+                           "per catalog column: map only one (choose the magnitude with mag_column=...)", column=two.iloc[0])
+    df = df.rename(columns=columns)
+    if mag_column is not None: df['mag_type'] = mag_type or mag_column
+    return df
+
+# %% ../nbs/00_catalog.ipynb #30e6a707
 def read_csv_catalog(path,                   # delimited text file with a header line
                      columns:dict|None=None, # rename file columns to catalog columns, e.g. {'magnitude': 'mag'}
                      fill:dict|None=None,    # constant values for catalog columns the file lacks, e.g. {'mag_type': 'Mw'}
                      sep:str=',',            # field delimiter
                      encoding:str='utf-8',   # text encoding of the file
                      id_prefix:str|None=None, # no event-id column: ids are `f'{id_prefix}{line}'`
-                     **kw) -> pd.DataFrame:  # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
+                     mag_column:str|None=None, # the file column that becomes `mag` (several magnitude columns)
+                     mag_type:str|None=None, # its magnitude type (default: the column name); used with mag_column
+                     trailing_sep:str='raise', # a delimiter ending every data line: 'raise' or 'ignore'
+                     **kw) -> pd.DataFrame:  # passed to `validate_catalog` (duplicates=, unsorted=, lon_convention=, ...)
     "Read a delimited catalog with a column mapping into a validated catalog table."
     txt, name = _read_text(path, encoding)
-    columns = dict(columns or {})
-    id_col = next((k for k, v in columns.items() if v == 'event_id'), 'event_id')
-    try: df = pd.read_csv(io.StringIO(txt), sep=sep, dtype={id_col: str}, skipinitialspace=True)
+    lines, trailing = _check_fields(txt, sep, name, trailing_sep)
+    cols = dict(columns or {})
+    text = {k for k, v in cols.items() if v in ('event_id', 'mag_type')} | {'event_id', 'mag_type'}
+    try: df = pd.read_csv(io.StringIO(txt), sep=sep, dtype={c: str for c in text}, skipinitialspace=True,
+                          index_col=False if trailing else None)
     except pd.errors.ParserError as e:
-        raise CatalogError(f"{name}: {str(e).strip()}; expected the same number of {sep!r}-separated fields on every line{_sniff(txt.splitlines()[0], sep)}") from None
-    if len(df) == 0: raise CatalogError(f"{name}: header but no events; expected at least one data line")
-    df = df.rename(columns=columns)
+        raise CatalogError(f"{name}: {str(e).strip()}; expected the same number of {sep!r}-separated fields on every "
+                           f"line{_sniff(txt.splitlines()[0], sep)}") from None
+    df = _rename(df, cols, mag_column, mag_type, name)
     for k, v in (fill or {}).items():
-        if k in df.columns: raise CatalogError(f"{name}: fill={{{k!r}: ...}} given but the file already has a column {k!r}; expected fill only for absent columns")
+        if k in df.columns:
+            raise CatalogError(f"{name}: fill={{{k!r}: ...}} given but the file already has a column {k!r}; expected fill "
+                               "only for absent columns")
         df[k] = v
-    lines = _data_lines(txt, skip=1)
-    if len(lines) != len(df): lines = None  # quoted newlines: fall back to row positions
-    if 'event_id' not in df.columns and id_prefix is not None:
-        df['event_id'] = [f'{id_prefix}{l}' for l in (lines if lines is not None else range(len(df)))]
+    if 'event_id' not in df.columns and id_prefix is not None: df['event_id'] = [f'{id_prefix}{l}' for l in lines]
     missing = [c for c in CATALOG_COLUMNS if c not in df.columns]
     if missing:
-        raise CatalogError(f"{name}: missing required column(s) {missing}; found columns {list(df.columns)[:12]}, expected {list(CATALOG_COLUMNS)} "
-                           f"after renaming with columns={columns}.{_sniff(txt.splitlines()[0], sep)}", column=missing[0])
+        raise CatalogError(f"{name}: missing required column(s) {missing}; found columns {list(df.columns)[:12]}, expected "
+                           f"{list(CATALOG_COLUMNS)} after renaming with columns={columns}.{_sniff(txt.splitlines()[0], sep)}",
+                           column=missing[0])
     return validate_catalog(df, lines=lines, source=name, **kw)
 
 # %% ../nbs/00_catalog.ipynb #3ddd026a
-def read_japan_usgs(path=None,            # the CSV; None: `fetch('japan_usgs')` (local mirror or download)
+def read_earthquakenpp(path,                  # CSV in the EarthquakeNPP layout (id,time,longitude,latitude,magnitude,...)
+                       id_column:str|None='id', # the event-id column; None: ids are 'line<N>'
+                       mag_type:str='Mw',    # magnitude type assumed for every event (the layout has none)
+                       **kw) -> pd.DataFrame: # passed to `read_csv_catalog` / `validate_catalog`
+    "Read an EarthquakeNPP-layout catalog: depth NaN (said), magnitude type assumed, x/y kept as x_km/y_km."
+    cols = {'magnitude': 'mag', 'x': 'x_km', 'y': 'y_km', **({id_column: 'event_id'} if id_column else {})}
+    return read_csv_catalog(path, columns=cols, fill={'depth_km': np.nan, 'mag_type': mag_type},
+                            id_prefix=None if id_column else 'line', **kw)
+
+def read_japan_usgs(path=None,            # the CSV; None: `fetch('japan_usgs')` (local mirror)
                     mag_type:str='Mw',    # magnitude type assumed for every event (the file has none)
+                    id_column:str|None='id', # the event-id column
                     **kw) -> pd.DataFrame:
     "Read the USGS Japan catalog (id,time,longitude,latitude,magnitude,x,y): depth NaN, magnitude type assumed."
-    path = fetch('japan_usgs') if path is None else path
-    return read_csv_catalog(path, columns={'id': 'event_id', 'magnitude': 'mag', 'x': 'x_km', 'y': 'y_km'},
-                            fill={'depth_km': np.nan, 'mag_type': mag_type}, **kw)
+    return read_earthquakenpp(fetch('japan_usgs') if path is None else path, id_column=id_column, mag_type=mag_type, **kw)
 
 # %% ../nbs/00_catalog.ipynb #ba961cbf
 def read_comcat_csv(path,  # ComCat CSV file (`format=csv` answer of the USGS FDSN event service)
@@ -269,72 +432,163 @@ def read_comcat_csv(path,  # ComCat CSV file (`format=csv` answer of the USGS FD
     return read_csv_catalog(path, columns={'depth': 'depth_km', 'magType': 'mag_type', 'id': 'event_id'}, **kw)
 
 # %% ../nbs/00_catalog.ipynb #af94becc
-FDSN_NAMES = {'eventid': 'event_id', 'time': 'time', 'latitude': 'latitude', 'longitude': 'longitude', 'depth/km': 'depth_km',
-              'magtype': 'mag_type', 'magnitude': 'mag', 'author': 'author', 'catalog': 'catalog', 'contributor': 'contributor',
-              'contributorid': 'contributor_id', 'magauthor': 'mag_author', 'eventlocationname': 'location_name', 'eventtype': 'event_type'}
+FDSN_NAMES = {'eventid': 'event_id', 'time': 'time', 'latitude': 'latitude', 'longitude': 'longitude',
+              'depth/km': 'depth_km', 'magtype': 'mag_type', 'magnitude': 'mag', 'author': 'author', 'catalog': 'catalog',
+              'contributor': 'contributor', 'contributorid': 'contributor_id', 'magauthor': 'mag_author',
+              'eventlocationname': 'location_name', 'eventtype': 'event_type'}
+FDSN_NEED = ['eventid', 'time', 'latitude', 'longitude', 'depth/km', 'magtype', 'magnitude']
 
+def _fdsn_header(header:str, name:str) -> list[str]:
+    "Column names of an FDSN text header; a wrong first line or missing names raise."
+    if not header.startswith('#') or '|' not in header:
+        raise CatalogError(f"{name}: line 1 is {header[:70]!r}; expected the FDSN text header "
+                           "'#EventID|Time|Latitude|Longitude|Depth/km|...'" + _sniff(header, '|'))
+    cols = [c.strip().lstrip('#').strip() for c in header.split('|')]
+    miss = [n for n in FDSN_NEED if n not in [c.lower() for c in cols]]
+    if miss: raise CatalogError(f"{name}: header lacks {miss}; found {cols}, expected at least EventID, Time, Latitude, "
+                                "Longitude, Depth/km, MagType, Magnitude")
+    return cols
+
+# %% ../nbs/00_catalog.ipynb #25886345
+def _fdsn_fields(txt:str, cols:list, name:str, trailing_sep:str) -> tuple[np.ndarray, list[str]]:
+    "Data lines and their text; a '|' ending every line is named (or dropped with trailing_sep='ignore')."
+    all_lines = txt.splitlines()
+    lines = _data_lines(txt, skip=1)
+    if len(lines) == 0: raise CatalogError(f"{name}: header but no events; expected at least one data line")
+    rows = [all_lines[i-1] for i in lines]
+    if len(rows) and all(r.rstrip().endswith('|') for r in rows) and not all_lines[0].rstrip().endswith('|'):
+        if trailing_sep != 'ignore':
+            raise CatalogError(f"{name}: every data line ends with a trailing '|' ({len(cols) + 1} fields, the last empty, "
+                               f"for the header's {len(cols)} names); expected {len(cols)} fields per line: remove it or "
+                               "pass trailing_sep='ignore'")
+        rows = [r.rstrip()[:-1] for r in rows]
+    nf = np.array([r.count('|') + 1 for r in rows])
+    if (nf != len(cols)).any():
+        end = '' if txt.endswith('\n') else ' (the file ends without a newline: an interrupted download?)'
+        _fail(nf != len(cols), '(all)', nf, f"{len(cols)} '|'-separated fields as in the header{end}", lines, name,
+              'wrong number of fields')
+    return lines, rows
+
+# %% ../nbs/00_catalog.ipynb #df8ea215
 def read_fdsn_text(path,                 # FDSN event text file (`format=text`)
                    encoding:str='utf-8', # text encoding of the file
-                   **kw,                 # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
+                   trailing_sep:str='raise', # a '|' ending every data line: 'raise' or 'ignore'
+                   **kw,                 # passed to `validate_catalog` (duplicates=, unsorted=, lon_convention=, ...)
                   ) -> pd.DataFrame:
     "Read FDSN event text (`#EventID|Time|Latitude|...`, as ISC, USGS and INGV return) into a catalog table."
     txt, name = _read_text(path, encoding)
-    all_lines = txt.splitlines()
-    header = all_lines[0]
-    if not header.startswith('#') or '|' not in header:
-        raise CatalogError(f"{name}: line 1 is {header[:70]!r}; expected the FDSN text header '#EventID|Time|Latitude|Longitude|Depth/km|...'"
-                           + _sniff(header, '|'))
-    cols = [c.strip().lstrip('#').strip() for c in header.split('|')]
-    need = ['eventid', 'time', 'latitude', 'longitude', 'depth/km', 'magtype', 'magnitude']
-    miss = [n for n in need if n not in [c.lower() for c in cols]]
-    if miss: raise CatalogError(f"{name}: header lacks {miss}; found {cols}, expected at least EventID, Time, Latitude, Longitude, Depth/km, MagType, Magnitude")
-    lines = _data_lines(txt, skip=1)
-    if len(lines) == 0: raise CatalogError(f"{name}: header but no events; expected at least one data line")
-    nf = np.array([all_lines[i-1].count('|') + 1 for i in lines])
-    if (nf != len(cols)).any():
-        _fail(nf != len(cols), '(all)', nf, f"{len(cols)} '|'-separated fields as in the header", lines, name, 'wrong number of fields')
-    df = pd.read_csv(io.StringIO(txt), sep='|', skiprows=1, header=None, names=cols, dtype=str, quoting=csv.QUOTE_NONE, keep_default_na=False)
+    cols = _fdsn_header(txt.splitlines()[0], name)
+    lines, rows = _fdsn_fields(txt, cols, name, trailing_sep)
+    df = pd.read_csv(io.StringIO('\n'.join(rows)), sep='|', header=None, names=cols, dtype=str, quoting=csv.QUOTE_NONE,
+                     keep_default_na=False)
     df = df.apply(lambda s: s.str.strip())
     df.columns = [FDSN_NAMES.get(c.lower(), re.sub(r'\W+', '_', c).lower()) for c in cols]
     return validate_catalog(df.replace({'depth_km': {'': np.nan}}), lines=lines, source=name, **kw)
 
 # %% ../nbs/00_catalog.ipynb #c16193b9
+FDSN_WRITE = {'#EventID': 'event_id', 'Author': 'author', 'Catalog': 'catalog', 'Contributor': 'contributor',
+              'ContributorID': 'contributor_id', 'MagType': 'mag_type', 'MagAuthor': 'mag_author',
+              'EventLocationName': 'location_name'}
+
+def _text_field(df:pd.DataFrame, col:str, sep:str='|') -> pd.Series:
+    "A text column for writing ('' when absent); values containing the delimiter raise, naming the rows."
+    if col not in df.columns: return pd.Series('', index=df.index)
+    s = df[col].astype(str).where(df[col].notna(), '')
+    bad = s.str.contains(sep, regex=False).to_numpy()
+    if bad.any(): _fail(bad, col, s.to_numpy(), f"text without the output delimiter {sep!r} (rename such values first, "
+                        f"e.g. df[{col!r}].str.replace({sep!r}, '/'))", what='value contains the delimiter')
+    return s
+
+# %% ../nbs/00_catalog.ipynb #556c4c07
 def write_fdsn_text(df:pd.DataFrame, # a catalog table (validated again before writing)
                     path,             # output file
                    ) -> Path:
     "Write a catalog as FDSN event text (`#EventID|Time|...|EventLocationName`), times in UTC to the millisecond."
     df = validate_catalog(df)
-    g = lambda c, d='': df[c].astype(str).str.replace('|', '/') if c in df.columns else pd.Series(d, index=df.index)
-    body = pd.DataFrame({'#EventID': df['event_id'].str.replace('|', '/'), 'Time': df['time'].dt.strftime('%Y-%m-%dT%H:%M:%S.%f').str[:-3],
+    txt = {k: _text_field(df, c) for k, c in FDSN_WRITE.items()}
+    body = pd.DataFrame({'#EventID': txt['#EventID'], 'Time': df['time'].dt.strftime('%Y-%m-%dT%H:%M:%S.%f').str[:-3],
                          'Latitude': df['latitude'].map('{:.5f}'.format), 'Longitude': df['longitude'].map('{:.5f}'.format),
-                         'Depth/km': df['depth_km'].map(lambda v: '' if np.isnan(v) else f'{v:.3f}'), 'Author': g('author'), 'Catalog': g('catalog'),
-                         'Contributor': g('contributor'), 'ContributorID': g('contributor_id'), 'MagType': df['mag_type'],
-                         'Magnitude': df['mag'].map('{:.2f}'.format), 'MagAuthor': g('mag_author'), 'EventLocationName': g('location_name')})
+                         'Depth/km': df['depth_km'].map(lambda v: '' if np.isnan(v) else f'{v:.3f}'),
+                         **{k: txt[k] for k in ('Author', 'Catalog', 'Contributor', 'ContributorID', 'MagType')},
+                         'Magnitude': df['mag'].map('{:.2f}'.format), 'MagAuthor': txt['MagAuthor'],
+                         'EventLocationName': txt['EventLocationName']})
     Path(path).write_text(body.to_csv(sep='|', index=False, quoting=csv.QUOTE_NONE, escapechar='\\'))
     return Path(path)
 
 # %% ../nbs/00_catalog.ipynb #64c4b92d
-def read_quakeml(path, # QuakeML 1.2 file
-                 **kw, # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=)
-                ) -> pd.DataFrame:
-    "Read QuakeML through ObsPy: one row per event (preferred origin and magnitude), all magnitudes in `all_mags`."
+def _quakeml_bytes(path, encoding:str|None) -> tuple[bytes, str]:
+    "The QuakeML document as UTF-8 bytes without comments; non-XML, malformed or non-QuakeML input raises."
+    from lxml import etree
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"{p}: no such QuakeML file")
+    raw, name = p.read_bytes(), p.name
+    if not raw.strip(): raise CatalogError(f"{name}: file is empty ({len(raw)} bytes); expected a QuakeML 1.2 document")
+    if encoding is not None: raw = re.sub(r'^\s*<\?xml[^>]*\?>', '', _decode(raw, encoding, name)).encode('utf-8')
+    head = raw.lstrip(b'\xef\xbb\xbf \t\r\n')
+    if not head.startswith(b'<'):
+        first = head.split(b'\n', 1)[0].decode('utf-8', 'replace')[:60]
+        hint = ' (a whitespace table of numbers, such as ZMAP or Gulia-Wiemer: use read_gulia_wiemer)' if re.fullmatch(
+            r'[\s\d.eE+-]+', first) else ''
+        raise CatalogError(f"{name}: line 1 is {first!r}, not XML{hint}; expected a QuakeML 1.2 document starting with '<'")
+    try: root = etree.fromstring(raw, etree.XMLParser(remove_comments=True, resolve_entities=False, huge_tree=True))
+    except etree.XMLSyntaxError as e:
+        raise CatalogError(f"{name}: line {e.lineno}, column {e.offset}: not well-formed XML ({e.msg}); expected a QuakeML "
+                           "1.2 document (pass encoding='latin-1' if the file is Latin-1 but declares another encoding)",
+                           rows=[e.lineno]) from None
+    if etree.QName(root).localname != 'quakeml':
+        raise CatalogError(f"{name}: root element is <{etree.QName(root).localname}>; expected <q:quakeml> (QuakeML 1.2)")
+    return etree.tostring(root, xml_declaration=True, encoding='utf-8'), name
+
+# %% ../nbs/00_catalog.ipynb #661c31da
+def _quakeml_events(src, encoding:str|None):
+    "ObsPy events and a display name from a QuakeML file or an ObsPy `Catalog`."
     import obspy
-    _, name = _read_text(path, encoding='utf-8')
-    try: evs = obspy.read_events(str(path))
-    except Exception as e: raise CatalogError(f"{name}: ObsPy could not read it as QuakeML ({type(e).__name__}: {str(e)[:200]}); expected a QuakeML 1.2 document") from None
-    rows = []
-    for i, ev in enumerate(evs):
-        o = ev.preferred_origin() or (ev.origins[0] if ev.origins else None)
-        if o is None: raise CatalogError(f"{name}: event {i} ({ev.resource_id}) has no origin; expected at least one origin per event", rows=[i])
-        m = ev.preferred_magnitude() or (ev.magnitudes[0] if ev.magnitudes else None)
-        mags = {} if m is None else {m.magnitude_type or '': m.mag}
-        for x in ev.magnitudes: mags.setdefault(x.magnitude_type or '', x.mag)
-        rows.append(dict(time=pd.Timestamp(o.time.datetime, tz='UTC'), latitude=o.latitude, longitude=o.longitude,
-                         depth_km=np.nan if o.depth is None else o.depth / 1000., mag=np.nan if m is None else m.mag,
-                         mag_type=None if m is None else m.magnitude_type, event_id=str(ev.resource_id),
-                         event_type=ev.event_type, all_mags=mags))
+    if isinstance(src, obspy.core.event.Catalog): return src, 'Catalog'
+    raw, name = _quakeml_bytes(src, encoding)
+    try: return obspy.read_events(io.BytesIO(raw), format='QUAKEML'), name
+    except Exception as e:
+        raise CatalogError(f"{name}: ObsPy could not read it as QuakeML ({type(e).__name__}: {str(e)[:200]}); expected a "
+                           "QuakeML 1.2 document") from None
+
+def _event_magnitude(ev, mag_type, type_map):
+    "The event's preferred magnitude (first if none is marked), or its first magnitude of type `mag_type`."
+    if mag_type is None:
+        m = ev.preferred_magnitude()
+        return (m, True) if m is not None else ((ev.magnitudes[0], False) if ev.magnitudes else (None, False))
+    same = lambda t: t == mag_type or (type_map or {}).get(t, t) == mag_type
+    return next((m for m in ev.magnitudes if same(m.magnitude_type)), None), False
+
+# %% ../nbs/00_catalog.ipynb #6fd6b71c
+def _event_row(i:int, ev, name:str, mag_type, type_map) -> dict:
+    "One catalog row of an ObsPy event: preferred origin, chosen magnitude, all magnitudes."
+    o = ev.preferred_origin() or (ev.origins[0] if ev.origins else None)
+    if o is None: raise CatalogError(f"{name}: event {i} ({ev.resource_id}) has no origin; expected at least one origin "
+                                     "per event", rows=[i])
+    if o.time is None: raise CatalogError(f"{name}: event {i} ({ev.resource_id}): origin {o.resource_id} has no time; "
+                                          "expected an origin time", column='time', rows=[i])
+    m, pref = _event_magnitude(ev, mag_type, type_map)
+    mags = {} if m is None else {m.magnitude_type or '': m.mag}
+    for x in ev.magnitudes: mags.setdefault(x.magnitude_type or '', x.mag)
+    num = lambda v, k=1.: np.nan if v is None else v / k
+    return dict(time=str(o.time), latitude=num(o.latitude), longitude=num(o.longitude), depth_km=num(o.depth, 1000.),
+                mag=np.nan if m is None else m.mag, mag_type=(m.magnitude_type if m is not None else None) or mag_type,
+                event_id=str(ev.resource_id), event_type=ev.event_type, mag_preferred=pref, all_mags=mags)
+
+# %% ../nbs/00_catalog.ipynb #c66723c8
+def read_quakeml(path,                    # QuakeML 1.2 file, or an ObsPy `Catalog`
+                 mag_type:str|None=None,  # None: each event's preferred magnitude; a type: that type's magnitude
+                 encoding:str|None=None,  # None: the encoding the XML declares (UTF-8 if none); else this one
+                 type_map:dict|None=None, # extra spellings {spelling: type} when matching `mag_type`
+                 **kw) -> pd.DataFrame:   # passed to `validate_catalog` (duplicates=, unsorted=, missing_mag=, ...)
+    "Read QuakeML (a file or an ObsPy Catalog): one row per event, preferred origin and magnitude, all in `all_mags`."
+    evs, name = _quakeml_events(path, encoding)
+    rows = [_event_row(i, ev, name, mag_type, type_map) for i, ev in enumerate(evs)]
     if not rows: raise CatalogError(f"{name}: QuakeML holds no events; expected at least one")
-    return validate_catalog(pd.DataFrame(rows), source=name, **kw)
+    df = pd.DataFrame(rows)
+    if mag_type is not None and df['mag'].isna().any() and kw.get('missing_mag', 'raise') == 'raise':
+        _fail(df['mag'].isna().to_numpy(), 'mag', df['event_id'], f"a magnitude of type {mag_type!r} for every event "
+              "(or missing_mag='drop')", source=name, what='no magnitude of that type for event')
+    return validate_catalog(df, source=name, **kw)
 
 # %% ../nbs/00_catalog.ipynb #2349c78e
 GW_COLUMNS = ['longitude', 'latitude', 'decimal_year', 'month', 'day', 'mag', 'depth_km', 'hour', 'minute', 'second', 'distance']
@@ -354,6 +608,51 @@ def _gw_times(d:pd.DataFrame, year:np.ndarray) -> pd.Series:
     return base + pd.to_timedelta(d['hour'], unit='h') + pd.to_timedelta(d['minute'], unit='min') + pd.to_timedelta(d['second'], unit='s')
 
 # %% ../nbs/00_catalog.ipynb #9860fb0c
+def _gw_table(txt:str, name:str, lines) -> pd.DataFrame:
+    "The 11 numeric columns of a Gulia-Wiemer file; a wrong field count or non-numeric fields raise."
+    try: d = pd.read_csv(io.StringIO(txt), sep=r'\s+', header=None)
+    except pd.errors.ParserError as e:
+        raise CatalogError(f"{name}: {str(e).strip()}; expected 11 whitespace-separated numbers per line") from None
+    if d.shape[1] != 11:
+        raise CatalogError(f"{name}: line {lines[0]} has {d.shape[1]} whitespace-separated field(s); expected 11 "
+                           f"({' '.join(GW_COLUMNS)}).{_sniff(txt.splitlines()[0], ' ')}")
+    d.columns = GW_COLUMNS
+    num = d.apply(lambda c: c if pd.api.types.is_float_dtype(c.dtype) else pd.to_numeric(c, errors='coerce').astype(float))
+    for c in GW_COLUMNS:
+        bad = num[c].isna().to_numpy()
+        if bad.any(): _fail(bad, c, d[c].to_numpy(dtype=object), 'a number (11 numeric fields per line)', lines, name,
+                            'missing or non-numeric value')
+    return num
+
+def _check_clock(num:pd.DataFrame, lines, name:str):
+    "Hour, minute and second must be a time of day (second 60 allowed: it rolls over, counted)."
+    for c, hi, txt in [('hour', 23, 'an hour 0-23'), ('minute', 59, 'a minute 0-59'), ('second', 60, 'a second in [0, 60]')]:
+        v = num[c].to_numpy()
+        bad = (v < 0) | (v > hi) | ((v != np.floor(v)) if c != 'second' else False)
+        if np.any(bad): _fail(bad, c, v, txt, lines, name, 'impossible time of day')
+
+# %% ../nbs/00_catalog.ipynb #b87d9b0c
+def _fix_year_boundary(num:pd.DataFrame, y:np.ndarray, t:pd.Series, tol:float, lines, name:str):
+    "Move events whose decimal year was rounded into the next/previous year back (counted); others that disagree raise."
+    err, n_fix, dy = np.abs(_decimal_year(t) - num['decimal_year'].to_numpy()), 0, num['decimal_year'].to_numpy()
+    if not (err > tol).any(): return t, 0
+    for k in (-1, 1):
+        bad = err > tol
+        tk = _gw_times(num[bad], y[bad] + k)
+        ok = tk.notna().to_numpy()
+        ek = np.full(bad.sum(), np.inf)
+        ek[ok] = np.abs(_decimal_year(tk[ok]) - dy[bad][ok])
+        fix = np.flatnonzero(bad)[ek <= tol]
+        t.iloc[fix] = tk[ek <= tol].to_numpy()
+        err[fix], n_fix = ek[ek <= tol], n_fix + len(fix)
+    if (err > tol).any():
+        _fail(err > tol, 'decimal_year', dy, f'agreement with year/month/day/hour/minute/second within {tol} years',
+              lines, name, 'decimal year disagrees with the date components')
+    _warn(f"{name}: {n_fix} events dated in the next year by a rounded decimal year were moved back to the year of "
+          "their month/day (year-boundary correction)")
+    return t, n_fix
+
+# %% ../nbs/00_catalog.ipynb #36f16c1b
 def read_gulia_wiemer(path,                  # whitespace text, 11 columns (see `GW_COLUMNS`)
                       mag_type:str='ML',     # magnitude type assumed for every event (the file has none)
                       decyear_tol:float=1e-3, # years (~9 h): allowed mismatch between components and decimal year
@@ -362,308 +661,235 @@ def read_gulia_wiemer(path,                  # whitespace text, 11 columns (see 
     "Read a Gulia & Wiemer (2019) catalog (lon lat decyear month day mag depth hour minute second distance)."
     txt, name = _read_text(path, encoding)
     lines = _data_lines(txt)
-    try: d = pd.read_csv(io.StringIO(txt), sep=r'\s+', header=None)
-    except pd.errors.ParserError as e: raise CatalogError(f"{name}: {str(e).strip()}; expected 11 whitespace-separated numbers per line") from None
-    if d.shape[1] != 11:
-        raise CatalogError(f"{name}: line {lines[0]} has {d.shape[1]} whitespace-separated field(s); expected 11 "
-                           f"({' '.join(GW_COLUMNS)}).{_sniff(txt.splitlines()[0], ' ')}")
-    d.columns = GW_COLUMNS
-    num = d.apply(lambda c: c if pd.api.types.is_float_dtype(c.dtype) else pd.to_numeric(c, errors='coerce').astype(float))
-    for c in GW_COLUMNS:
-        bad = num[c].isna().to_numpy()
-        if bad.any(): _fail(bad, c, d[c].to_numpy(dtype=object), 'a number (11 numeric fields per line)', lines, name, 'missing or non-numeric value')
+    num = _gw_table(txt, name, lines)
+    _check_clock(num, lines, name)
     y = np.floor(num['decimal_year'].to_numpy()).astype(int)
+    out = (y < int(TIME_RANGE[0][:4]) + 1) | (y > int(TIME_RANGE[1][:4]) - 1)
+    if out.any(): _fail(out, 'decimal_year', num['decimal_year'].to_numpy(), f'a time between {TIME_RANGE[0]} and '
+                        f'{TIME_RANGE[1]} (the range of datetime64[ns])', lines, name, 'time out of range')
     t = _gw_times(num, y)
     if t.isna().any():
-        _fail(t.isna().to_numpy(), 'month/day', (num['month'].astype(int).astype(str) + '/' + num['day'].astype(int).astype(str)).to_numpy(),
-              'a valid calendar date', lines, name, 'invalid date')
-    err = np.abs(_decimal_year(t) - num['decimal_year'].to_numpy())
-    n_fix = 0
-    if (err > decyear_tol).any():
-        for k in (-1, 1):
-            bad = err > decyear_tol
-            tk = _gw_times(num[bad], y[bad] + k)
-            ok = tk.notna().to_numpy()
-            ek = np.full(bad.sum(), np.inf); ek[ok] = np.abs(_decimal_year(tk[ok]) - num['decimal_year'].to_numpy()[bad][ok])
-            fix = np.flatnonzero(bad)[ek <= decyear_tol]
-            t.iloc[fix] = tk[ek <= decyear_tol].to_numpy(); err[fix] = ek[ek <= decyear_tol]; y[fix] += k; n_fix += len(fix)
-        if (err > decyear_tol).any():
-            _fail(err > decyear_tol, 'decimal_year', num['decimal_year'].to_numpy(), f'agreement with year/month/day/hour/minute/second within {decyear_tol} years',
-                  lines, name, 'decimal year disagrees with the date components')
-        _warn(f"{name}: {n_fix} events dated in the next year by a rounded decimal year were moved back to the year of their month/day (year-boundary correction)")
-    df = pd.DataFrame(dict(time=t, latitude=num['latitude'], longitude=num['longitude'], depth_km=num['depth_km'], mag=num['mag'],
-                           mag_type=mag_type, event_id=np.char.add(f'{Path(path).stem}:', lines.astype(str)),
+        md = (num['month'].astype(int).astype(str) + '/' + num['day'].astype(int).astype(str)).to_numpy()
+        _fail(t.isna().to_numpy(), 'month/day', md, 'a valid calendar date', lines, name, 'invalid date')
+    _check_time_range(t, t.astype(str).to_numpy(), lines, name)
+    t, n_fix = _fix_year_boundary(num, y, t, decyear_tol, lines, name)
+    df = pd.DataFrame(dict(time=t, latitude=num['latitude'], longitude=num['longitude'], depth_km=num['depth_km'],
+                           mag=num['mag'], mag_type=mag_type, event_id=np.char.add(f'{Path(path).stem}:', lines.astype(str)),
                            decimal_year=num['decimal_year'], distance=num['distance']))
     out = validate_catalog(df, lines=lines, source=name, **kw)
     out.attrs['report'].update(n_year_boundary_fixed=n_fix, n_second_60=int((num['second'] >= 60).sum()))
     return out
 
-# %% ../nbs/00_catalog.ipynb #88f5c42a
-@dataclass(frozen=True)
-class MwRelation:
-    "A piecewise-linear conversion to Mw: branches `(lo, hi, a, b)` mean Mw = a*M + b for lo <= M <= hi (magnitude units)."
-    branches: tuple
-    source: str
+# %% ../nbs/00_catalog.ipynb #253539e7
+READERS = {'quakeml': read_quakeml, 'fdsn_text': read_fdsn_text, 'earthquakenpp': read_earthquakenpp,
+           'comcat_csv': read_comcat_csv, 'gulia_wiemer': read_gulia_wiemer}
 
-    def convert(self, m) -> tuple[np.ndarray, np.ndarray]:
-        "Mw of magnitudes `m` and a code per value: 0 in a branch, 1 in a gap (interpolated), 2 below, 3 above the range."
-        m = np.asarray(m, dtype=float); br, eps = self.branches, 1e-9
-        mw, code = np.full(m.shape, np.nan), np.full(m.shape, -1)
-        for lo, hi, a, b in br:
-            k = (m >= lo - eps) & (m <= hi + eps) & (code < 0); mw[k] = a*m[k] + b; code[k] = 0
-        for (_, h1, a1, b1), (l2, _, a2, b2) in zip(br, br[1:]):
-            k = (m > h1) & (m < l2) & (code < 0); y0, y1 = a1*h1 + b1, a2*l2 + b2
-            mw[k] = y0 + (m[k] - h1) * (y1 - y0) / (l2 - h1); code[k] = 1
-        k = (m < br[0][0]) & (code < 0); mw[k] = br[0][2]*m[k] + br[0][3]; code[k] = 2
-        k = (m > br[-1][1]) & (code < 0); mw[k] = br[-1][2]*m[k] + br[-1][3]; code[k] = 3
-        return mw, code
+def sniff_format(path) -> str:
+    "The key of `READERS` whose format the file's first line shows; unknown layouts raise, naming the known ones."
+    p = Path(path)
+    if not p.is_file(): raise FileNotFoundError(f"{p}: no such catalog file")
+    head = p.read_bytes()[:4096].decode('utf-8', 'replace').lstrip('\ufeff \t\r\n')
+    first = head.split('\n', 1)[0].strip()
+    cols = [c.strip().lower() for c in first.split(',')]
+    if head.startswith('<'): return 'quakeml'
+    if first.startswith('#') and '|' in first: return 'fdsn_text'
+    if {'time', 'longitude', 'latitude', 'magnitude'} <= set(cols): return 'earthquakenpp'
+    if {'time', 'latitude', 'longitude', 'mag', 'magtype'} <= set(cols): return 'comcat_csv'
+    if len(first.split()) == 11 and re.fullmatch(r'[\s\d.eE+-]+', first): return 'gulia_wiemer'
+    raise CatalogError(f"{p.name}: line 1 is {first[:70]!r}, a layout none of the readers knows; expected one of "
+                       f"{list(READERS)} (or read it with read_csv_catalog(path, columns={{...}}))")
 
-# %% ../nbs/00_catalog.ipynb #362b8219
-_KOEHLER_JMA = MwRelation(((3.0, 5.5, 0.58, 2.25), (5.6, 8.2, 0.97, 0.04)), 'Köhler et al. eq. 4 (after Scordilis 2005)')
-RELATIONS = {
-    'koehler2023': {'Ms': MwRelation(((3.0, 6.1, 0.65, 2.20), (6.2, 8.0, 1.00, -0.02)), 'Köhler et al. eq. 2 (after Scordilis 2005)'),
-                    'mb': MwRelation(((3.5, 6.2, 0.85, 1.02),), 'Köhler et al. eq. 3 (no range stated; 3.5-6.2 from Scordilis 2006 used for the flag)'),
-                    'M_JMA': _KOEHLER_JMA},
-    'scordilis2006': {'Ms': MwRelation(((3.0, 6.1, 0.67, 2.07), (6.2, 8.2, 0.99, 0.08)), 'Scordilis (2006), J. Seismol. 10:225-236'),
-                      'mb': MwRelation(((3.5, 6.2, 0.85, 1.03),), 'Scordilis (2006), J. Seismol. 10:225-236'),
-                      'M_JMA': _KOEHLER_JMA},   # Scordilis (2006) has no M_JMA relation
-}
-MAG_TYPE_SPELLINGS = {'Mw': ('Mw', 'MW', 'mw', 'Mww', 'MWW', 'mww', 'Mwc', 'mwc', 'Mwb', 'mwb', 'Mwr', 'mwr'),
-                      'Ms': ('Ms', 'MS', 'ms', 'Ms_20', 'MS_20', 'ms_20'),
-                      'mb': ('mb',),      # not mB (broadband body-wave magnitude, another scale)
-                      'Mv': ('Mv', 'MV', 'mv'),
-                      'ML': ('ML', 'Ml', 'ml'),
-                      'M_JMA': ('M_JMA', 'MJMA', 'Mjma', 'mjma', 'Mj', 'MJ', 'mj')}
-TYPE_MAP = {s: k for k, v in MAG_TYPE_SPELLINGS.items() for s in v}
-PROXY = {'Mv': 'M_JMA', 'ML': 'Mw'}
-PRIORITY = ('Ms', 'mb', 'Mv', 'ML', 'M_JMA')   # Köhler et al. section 2: only these types, in this order
-PRIORITY_MW = PRIORITY + ('Mw',)               # the same, keeping events that report only Mw
-
-# %% ../nbs/00_catalog.ipynb #11d632d4
-def canonical_mag_type(types, type_map:dict|None=None) -> np.ndarray:
-    "Canonical magnitude types (`Mw`, `Ms`, `mb`, `Mv`, `ML`, `M_JMA`) of the spellings `types`; None where unknown."
-    tm = TYPE_MAP if type_map is None else {**TYPE_MAP, **type_map}
-    codes, uniq = pd.factorize(types if isinstance(types, pd.Series) else np.atleast_1d(np.asarray(types, dtype=object)))
-    canon = np.array([tm.get(str(t).strip()) for t in uniq] + [None], dtype=object)  # few unique spellings: fast on millions of rows
-    return canon[codes]
-
-def _relation_set(relations) -> dict:
-    if isinstance(relations, dict): return relations
-    if relations not in RELATIONS: raise ValueError(f"relations={relations!r}; expected one of {sorted(RELATIONS)} or a dict of MwRelation")
-    return RELATIONS[relations]
-
-def _convert_canonical(mag, canon, relations, proxy) -> tuple[np.ndarray, np.ndarray]:
-    "Mw and rule codes for values with canonical types `canon` (proxies resolved)."
-    rel, px = _relation_set(relations), {**PROXY, **(proxy or {})}
-    codes, uniq = pd.factorize(np.asarray(canon, dtype=object))
-    mw, code = np.full(len(mag), np.nan), np.zeros(len(mag), dtype=int)
-    for i, c in enumerate(uniq):
-        k, t = codes == i, px.get(c, c)
-        if t == 'Mw': mw[k] = mag[k]; continue
-        if t not in rel: raise ValueError(f"No Mw relation for magnitude type {t!r}; relations cover {sorted(rel)} plus 'Mw' (identity); add one or a proxy")
-        mw[k], code[k] = rel[t].convert(mag[k])
-    return mw, code
-
-# %% ../nbs/00_catalog.ipynb #fe75abd8
-def to_mw(mag,                       # magnitude value(s)
-          mag_type,                  # magnitude type(s), any spelling in `TYPE_MAP` (or `type_map`)
-          relations='koehler2023',   # 'koehler2023', 'scordilis2006' or a dict {type: MwRelation}
-          proxy:dict|None=None,      # types converted with another type's relation, default `PROXY` (Mv->M_JMA, ML->Mw)
-          type_map:dict|None=None,   # extra spellings {spelling: canonical type}
-          out_of_range:str='extrapolate', # outside a relation's range: 'extrapolate' (nearest branch), 'nan' or 'raise'
-         ):
-    "Moment magnitude of `mag` given in scale `mag_type` (Köhler et al. eqs. 2-4, or Scordilis 2006)."
-    scalar = np.ndim(mag) == 0
-    m = np.atleast_1d(np.asarray(mag, dtype=float))
-    t = np.broadcast_to(np.atleast_1d(np.asarray(mag_type, dtype=object)), m.shape)
-    canon = canonical_mag_type(t, type_map)
-    if (unk := np.array([c is None for c in canon])).any():
-        raise CatalogError(f"unknown magnitude type(s) {sorted(set(map(str, t[unk])))}; expected one of {sorted(TYPE_MAP)} (or pass type_map={{spelling: type}})", column='mag_type')
-    mw, code = _convert_canonical(m, canon, relations, proxy)
-    if out_of_range not in ('extrapolate', 'nan', 'raise'): raise ValueError(f"out_of_range={out_of_range!r}; expected 'extrapolate', 'nan' or 'raise'")
-    ext = code >= 2
-    if ext.any() and out_of_range == 'raise':
-        _fail(ext, 'mag', [f'{v:g} {s}' for v, s in zip(m, t)], "a value inside the relation's validity range", what='outside the validity range')
-    if out_of_range == 'nan': mw[ext] = np.nan
-    return float(mw[0]) if scalar else mw
-
-# %% ../nbs/00_catalog.ipynb #3b7696a7
-def _candidates(df:pd.DataFrame) -> tuple[np.ndarray, pd.Series, np.ndarray]:
-    "Event row, type spelling and value of every candidate magnitude: `all_mags` dicts where present, else the event's own."
-    if 'all_mags' not in df.columns:
-        return np.arange(len(df)), df['mag_type'].reset_index(drop=True), df['mag'].to_numpy(dtype=float)
-    r, t, v = [], [], []
-    for i, (d, m, mt) in enumerate(zip(df['all_mags'], df['mag'], df['mag_type'])):
-        for k, x in (d.items() if isinstance(d, dict) and d else [(mt, m)]):
-            if x is not None and np.isfinite(x): r.append(i); t.append(str(k)); v.append(float(x))
-    return np.array(r, dtype=int), pd.Series(t, dtype='str'), np.array(v, dtype=float)
-
-# %% ../nbs/00_catalog.ipynb #e1541446
-def _pick(df, row, raw, canon, priority, unknown, rep) -> np.ndarray:
-    "Positions of the chosen candidate per event: unknown types raise or drop, types outside `priority` are excluded."
-    unk = pd.isna(canon)
-    if unk.any():
-        counts = raw[unk].value_counts().to_dict()
-        if unknown == 'raise':
-            i = np.flatnonzero(unk)[:3]
-            where = ', '.join(f"row {row[j]} (event {df['event_id'].iloc[row[j]]!r}): {raw.iloc[j]!r}" for j in i)
-            raise CatalogError(f"column 'mag_type', unknown magnitude type(s) {counts} at {where}; expected a spelling in TYPE_MAP "
-                               f"({sorted(TYPE_MAP)}), a type_map entry, or unknown='drop'", column='mag_type', rows=list(row[unk]))
-        rep['unknown_types_dropped'] = counts
-    n_ev = lambda r: int(np.count_nonzero(np.bincount(r, minlength=len(df))))   # events with at least one candidate in `r`
-    known = np.flatnonzero(~unk)
-    rep['n_unknown_dropped'] = int(len(df) - n_ev(row[known]))
-    rank = pd.Series(canon[known], dtype=object).map({p: i for i, p in enumerate(priority)}).to_numpy(dtype=float)
-    ok = known[~np.isnan(rank)]; rank = rank[~np.isnan(rank)]
-    rep['n_not_in_priority'] = int(n_ev(row[known]) - n_ev(row[ok]))
-    o = np.lexsort((rank, row[ok]))                       # by event, then priority (stable within equal rank)
-    first = np.r_[True, row[ok][o][1:] != row[ok][o][:-1]]
-    return ok[o][first]
-
-# %% ../nbs/00_catalog.ipynb #98b3c30e
-def homogenize_magnitudes(df:pd.DataFrame,          # a validated catalog
-                          relations='koehler2023',  # 'koehler2023', 'scordilis2006' or a dict {type: MwRelation}
-                          priority:tuple=PRIORITY,  # canonical types, most preferred first
-                          type_map:dict|None=None,  # extra spellings {spelling: canonical type}
-                          proxy:dict|None=None,     # {type: type whose relation it uses}, default `PROXY`
-                          unknown:str='raise',      # unknown magnitude types: 'raise' or 'drop' (report the count)
-                          out_of_range:str='flag',  # outside validity ranges: 'flag' (mw_extrapolated), 'raise' or 'drop'
-                         ) -> pd.DataFrame:
-    "Convert each event's highest-priority magnitude to Mw (Köhler et al. section 2); report every drop."
-    if unknown not in ('raise', 'drop') or out_of_range not in ('flag', 'raise', 'drop'):
-        raise ValueError(f"unknown={unknown!r}, out_of_range={out_of_range!r}; expected unknown in ('raise', 'drop'), out_of_range in ('flag', 'raise', 'drop')")
-    bad_p = [p for p in priority if p not in MAG_TYPE_SPELLINGS]
-    if bad_p: raise ValueError(f"priority has {bad_p}; expected canonical types from {list(MAG_TYPE_SPELLINGS)}")
-    rep = dict(step='homogenize', relations=relations if isinstance(relations, str) else 'custom', n_in=len(df))
-    row, raw, val = _candidates(df)
-    canon = canonical_mag_type(raw, type_map)
-    pos = _pick(df, row, raw, canon, priority, unknown, rep)
-    mw, code = _convert_canonical(val[pos], canon[pos], relations, proxy)
-    ext = code >= 2
-    if ext.any() and out_of_range == 'raise':
-        j = np.flatnonzero(ext)[:5]
-        raise CatalogError("column 'mag', outside the relation's validity range at " + ', '.join(
-            f"row {row[pos[i]]} (event {df['event_id'].iloc[row[pos[i]]]!r}): {val[pos[i]]:g} {raw.iloc[pos[i]]}" for i in j)
-            + f"{f' (and {ext.sum()-5} more)' if ext.sum() > 5 else ''}; expected values inside each relation's range, or out_of_range='flag'/'drop'",
-            column='mag', rows=list(row[pos[ext]]))
-    keep = ~ext if out_of_range == 'drop' else np.ones(len(pos), bool)
-    rep['n_out_of_range_dropped'] = int((~keep).sum())
-    pos, mw, code = pos[keep], mw[keep], code[keep]
-    out = df.iloc[row[pos]].reset_index(drop=True)
-    out['mag_orig'], out['mag_type_orig'] = val[pos], raw.iloc[pos].reset_index(drop=True)
-    out['mag'], out['mag_type'] = mw, 'Mw'
-    out['mw_from'] = pd.Categorical(canon[pos], categories=list(MAG_TYPE_SPELLINGS))
-    out['mw_extrapolated'], out['mw_gap'] = code >= 2, code == 1
-    vc = out['mw_from'].value_counts()
-    rep.update(n_out=len(out), by_type={k: int(v) for k, v in vc[vc > 0].items()}, n_extrapolated=int((code >= 2).sum()), n_gap=int((code == 1).sum()))
-    dropped = {k: rep[k] for k in ('n_unknown_dropped', 'n_not_in_priority', 'n_out_of_range_dropped') if rep[k]}
-    if dropped: _warn(f"homogenize_magnitudes: {len(df) - len(out)} of {len(df)} events dropped: {dropped}")
-    out.attrs = {'report': rep}
-    return out
+def read_catalog(path,                # a catalog file in any format of `READERS`
+                 format:str='auto',   # 'auto' (sniff_format) or a key of READERS
+                 **kw) -> pd.DataFrame: # passed to the reader
+    "Read a catalog file of any supported format into a validated catalog table."
+    if format == 'auto': format = sniff_format(path)
+    if format not in READERS: raise ValueError(f"format={format!r}; expected 'auto' or one of {list(READERS)}")
+    return READERS[format](path, **kw)
 
 # %% ../nbs/00_catalog.ipynb #610c9fa6
+def _region_mask(df:pd.DataFrame, region) -> np.ndarray:
+    "Events inside (lon_min, lon_max, lat_min, lat_max), inclusive; lon_min > lon_max crosses the 180° meridian."
+    try: x0, x1, y0, y1 = (float(v) for v in region)
+    except (TypeError, ValueError): raise ValueError(f"region={region!r}; expected four numbers (lon_min, lon_max, lat_min, lat_max)") from None
+    if not (all(np.isfinite([x0, x1, y0, y1])) and -360 <= min(x0, x1) and max(x0, x1) <= 360 and x0 != x1):
+        raise ValueError(f"region={region}; expected longitudes in [-360, 360] degrees with lon_min != lon_max "
+                         "(lon_min > lon_max: the box crosses the 180° meridian)")
+    if not -90 <= y0 < y1 <= 90: raise ValueError(f"region={region}; expected -90 <= lat_min < lat_max <= 90")
+    return lon_in_range(df['longitude'].to_numpy(), x0, x1) & df['latitude'].between(y0, y1).to_numpy()
+
+def _utc(v):
+    "A UTC Timestamp (naive times are taken as UTC), or None."
+    if v is None: return None
+    t = pd.Timestamp(v)
+    return t.tz_localize('UTC') if t.tz is None else t.tz_convert('UTC')
+
+# %% ../nbs/00_catalog.ipynb #46c7df0f
+def _depth_mask(df:pd.DataFrame, depth) -> tuple[np.ndarray, np.ndarray]:
+    "(depth known, depth in range); a catalog without any depth raises."
+    lo, hi = depth
+    if lo is not None and hi is not None and lo > hi: raise ValueError(f"depth={depth}; expected (min, max) km with min <= max")
+    d = df['depth_km']
+    if len(df) and d.isna().all():
+        raise CatalogError(f"depth={depth} asked, but this catalog has no depth (depth_km is NaN for all {len(df)} events, "
+                           "as in the EarthquakeNPP layout); expected a catalog with depths, or depth=None", column='depth_km')
+    inr = (d >= (-np.inf if lo is None else lo)) & (d <= (np.inf if hi is None else hi))
+    return d.notna().to_numpy(), inr.to_numpy()
+
+# %% ../nbs/00_catalog.ipynb #a336a0d5
 def filter_catalog(df:pd.DataFrame,
-                   region:tuple|None=None,  # (lon_min, lon_max, lat_min, lat_max), degrees, inclusive
+                   region:tuple|None=None,  # (lon_min, lon_max, lat_min, lat_max), degrees, inclusive; lon_min > lon_max crosses 180°
                    depth:tuple|None=None,   # (min, max) km, inclusive; None on a side: open
                    time:tuple|None=None,    # (t0, t1), half-open [t0, t1); strings or Timestamps (UTC)
                    min_mag:float|None=None, # keep mag >= min_mag
                   ) -> pd.DataFrame:
     "Keep events inside the region, depth range, time window and above `min_mag`; report counts removed per criterion."
-    keep = np.ones(len(df), bool); rep = dict(step='filter', n_in=len(df))
+    keep, rep = np.ones(len(df), bool), dict(step='filter', n_in=len(df))
     def _apply(name, ok):
         nonlocal keep
-        ok = np.asarray(ok, bool); rep[name] = int((keep & ~ok).sum()); keep &= ok
-    if region is not None:
-        x0, x1, y0, y1 = region
-        if not (x0 < x1 and y0 < y1): raise ValueError(f"region={region}; expected (lon_min, lon_max, lat_min, lat_max) with min < max")
-        _apply('region', df['longitude'].between(x0, x1) & df['latitude'].between(y0, y1))
+        ok = np.asarray(ok, bool)
+        rep[name] = int((keep & ~ok).sum())
+        keep &= ok
+    if region is not None: rep['region_box'] = tuple(region); _apply('region', _region_mask(df, region))
     if depth is not None:
-        d = df['depth_km']; lo, hi = depth
-        if lo is not None and hi is not None and lo > hi: raise ValueError(f"depth={depth}; expected (min, max) km with min <= max")
-        _apply('depth_unknown', d.notna())
-        _apply('depth', (d >= (-np.inf if lo is None else lo)) & (d <= (np.inf if hi is None else hi)))
+        known, inr = _depth_mask(df, depth)
+        _apply('depth_unknown', known)
+        if rep['depth_unknown']: _warn(f"filter_catalog: {rep['depth_unknown']} events without a depth removed by depth={depth}")
+        _apply('depth', inr)
     if time is not None:
-        t0, t1 = [None if v is None else pd.Timestamp(v).tz_localize('UTC') if pd.Timestamp(v).tz is None else pd.Timestamp(v).tz_convert('UTC') for v in time]
+        t0, t1 = (_utc(v) for v in time)
         if t0 is not None and t1 is not None and t0 >= t1: raise ValueError(f"time=({t0}, {t1}); expected a window [t0, t1) with t0 < t1")
         _apply('time', ((df['time'] >= t0) if t0 is not None else True) & ((df['time'] < t1) if t1 is not None else True))
     if min_mag is not None: _apply('min_mag', df['mag'] >= min_mag)
-    out = df[keep].reset_index(drop=True)
-    rep['n_out'] = len(out); out.attrs = {'report': rep}
-    return out
+    rep['n_out'] = int(keep.sum())
+    return _report(df[keep].reset_index(drop=True), rep, df)
 
 # %% ../nbs/00_catalog.ipynb #e064e275
-def mag_bins(mag,              # magnitudes
-             mbin:float=0.1,   # bin width (magnitude units)
-            ) -> np.ndarray:
-    "Magnitudes rounded to the bin centres of width `mbin` (robust to float noise)."
-    return np.round(np.floor(np.asarray(mag, float) / mbin + 0.5 + 1e-9) * mbin, 10)
-
+def _delta_m(mag, delta_m) -> float:
+    "The bin width given (magnitudes off its grid are refused), or the one inferred from the magnitudes."
+    dm = infer_delta_m(mag) if delta_m is None else float(delta_m)
+    if delta_m is not None: check_binning(mag, dm)
+    if dm <= 0: raise ValueError(f"magnitudes are continuous (no bin width found, delta_m={dm:g}); expected binned "
+                                 "magnitudes or an explicit delta_m such as 0.1")
+    return dm
 
 # %% ../nbs/00_catalog.ipynb #22e16a93
-def catalog_summary(df:pd.DataFrame,     # a catalog table
-                    mbin:float=0.1,       # magnitude bin width of the histogram
-                    mc:float|None=None,   # completeness magnitude; None: maximum curvature
+def catalog_summary(df:pd.DataFrame,          # a catalog table
+                    delta_m:float|None=None,  # magnitude bin width; None: inferred (reported)
+                    mc:float|None=None,       # completeness magnitude; None: maximum curvature
+                    mc_correction:float=0.0,  # added to the modal bin when mc is None (0: 'maxc', 0.2: 'maxc + 0.2')
                    ) -> dict:
-    "Counts, time span, magnitude histogram, Mc (maximum curvature unless given) and events per year, all and above Mc."
+    "Counts, time span, bin width, Mc (both maxc variants), magnitude histogram and events per year, all and above Mc."
     if len(df) == 0: raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
-    mc = mc_maxc(df['mag'], dm=mbin, correction=0) if mc is None else mc   # the modal bin, uncorrected
-    b = mag_bins(df['mag'], mbin); above = b >= mc - 1e-9
-    yr = df['time'].dt.year
-    return dict(n_events=len(df), t_start=df['time'].min(), t_end=df['time'].max(),
-                mag_min=float(df['mag'].min()), mag_max=float(df['mag'].max()), mc_maxc=mc, n_above_mc=int(above.sum()),
+    dm = _delta_m(df['mag'], delta_m)
+    b = bin_magnitudes(df['mag'], dm)
+    mcs = {mc_label(c): mc_maxc(b, dm, correction=c) for c in (0.0, 0.2)}
+    mc_used = mcs[mc_label(mc_correction)] if mc is None and mc_correction in (0, 0.2) else (
+        mc_maxc(b, dm, correction=mc_correction) if mc is None else float(mc))
+    above, yr = b >= mc_used - 1e-9, df['time'].dt.year
+    return dict(n_events=len(df), t_start=df['time'].min(), t_end=df['time'].max(), delta_m=dm,
+                delta_m_inferred=delta_m is None, mag_min=float(df['mag'].min()), mag_max=float(df['mag'].max()),
+                mc_maxc=mcs['maxc'], mc_maxc_02=mcs['maxc + 0.2'], mc=mc_used,
+                mc_method='given' if mc is not None else mc_label(mc_correction), n_above_mc=int(above.sum()),
                 depth_known=float(df['depth_km'].notna().mean()), mag_types=df['mag_type'].value_counts().to_dict(),
                 events_per_year=yr.value_counts().sort_index(),
                 events_per_year_above_mc=yr[above].value_counts().sort_index().reindex(sorted(yr.unique()), fill_value=0),
                 mag_hist=pd.Series(b).value_counts().sort_index())
 
 # %% ../nbs/00_catalog.ipynb #77a983a2
+def _map_frame(df:pd.DataFrame, extent) -> tuple[pd.DataFrame, tuple, np.ndarray]:
+    "Events inside `extent` sorted by magnitude, the extent and their longitudes, in 0..360 when it crosses 180°."
+    x0, x1, y0, y1 = extent
+    d = df[lon_in_range(df['longitude'].to_numpy(), x0, x1) & df['latitude'].between(y0, y1).to_numpy()].sort_values('mag')
+    if wrap_lon(x0) <= wrap_lon(x1): return d, (wrap_lon(x0), wrap_lon(x1), y0, y1), d['longitude'].to_numpy()
+    e0 = wrap_lon(x0, '0..360')
+    return d, (e0, e0 + (x1 - x0) % 360, y0, y1), wrap_lon(d['longitude'].to_numpy(), '0..360')
+
+# %% ../nbs/00_catalog.ipynb #9905b682
+def _epicentre_legends(ax, sc, d, df, color, size):
+    "Colour bar naming what the colour encodes, and a legend of marker sizes."
+    cb = ax.figure.colorbar(sc, ax=ax, shrink=0.7, pad=0.08)
+    no_depth = df['depth_km'].isna().all()
+    cb.set_label({'depth': 'depth (km)', 'mag': 'magnitude',
+                  'time': 'origin time (year)' + ('; no depth in this catalog' if no_depth else '')}[color])
+    if len(d):
+        ms = [m for m in (3, 5, 7, 9) if d['mag'].min() <= m <= d['mag'].max() + 0.5]
+        for m in ms: ax.scatter([], [], s=size * 2.0 ** (m - d['mag'].min()), c='w', edgecolors='k', lw=0.5, label=f'M{m}')
+        ax.legend(loc='upper left', fontsize=7, framealpha=0.8)
+
+# %% ../nbs/00_catalog.ipynb #643d86ac
 def plot_epicentres(df:pd.DataFrame,
-                    extent:tuple=(135, 146, 35, 46), # (lon_min, lon_max, lat_min, lat_max), degrees; default: Köhler et al.'s box
+                    extent:tuple=(135, 146, 35, 46), # (lon_min, lon_max, lat_min, lat_max), degrees; lon_min > lon_max crosses 180°
                     color:str|None=None,  # 'depth', 'time' or 'mag'; None: depth if known, else time
                     ax=None,              # axes to draw on (None: new `map_axes`)
                     size:float=1.5,       # marker area (points^2) of the smallest event; doubles per magnitude unit
                     title:str|None=None,  # axes title (None: the event count)
                    ):
     "Map of epicentres sized by magnitude and coloured by depth (or time/magnitude when depth is missing)."
-    import matplotlib.pyplot as plt
-    d = df[df['longitude'].between(extent[0], extent[1]) & df['latitude'].between(extent[2], extent[3])].sort_values('mag')
+    d, ext, lon = _map_frame(df, extent)
     color = color or ('depth' if df['depth_km'].notna().any() else 'time')
     if color not in ('depth', 'time', 'mag'): raise ValueError(f"color={color!r}; expected 'depth', 'time' or 'mag'")
-    ax = map_axes(extent, ax=ax)
+    ax = map_axes(ext, ax=ax)
     kw = {}
     if hasattr(ax, 'projection'):
-        import cartopy.crs as ccrs; kw = {'transform': ccrs.PlateCarree()}
-    c = {'depth': d['depth_km'], 'mag': d['mag'],
-         'time': _decimal_year(d['time']) if len(d) else d['mag']}[color]
+        import cartopy.crs as ccrs
+        kw = {'transform': ccrs.PlateCarree()}
+    c = {'depth': d['depth_km'], 'mag': d['mag'], 'time': _decimal_year(d['time']) if len(d) else d['mag']}[color]
     s = size * 2.0 ** (d['mag'] - (d['mag'].min() if len(d) else 0))
-    sc = ax.scatter(d['longitude'], d['latitude'], s=s, c=c, cmap='viridis_r' if color == 'depth' else 'viridis',
+    sc = ax.scatter(lon, d['latitude'], s=s, c=c, cmap='viridis_r' if color == 'depth' else 'viridis',
                     lw=0.2, edgecolors='k', alpha=0.8, zorder=3, **kw)
-    cb = ax.figure.colorbar(sc, ax=ax, shrink=0.7, pad=0.08)
-    cb.set_label({'depth': 'depth (km)', 'time': 'origin time (year); no depth in this catalog' if df['depth_km'].isna().all() else 'origin time (year)', 'mag': 'magnitude'}[color])
-    if len(d):
-        ms = [m for m in (3, 5, 7, 9) if d['mag'].min() <= m <= d['mag'].max() + 0.5]
-        for m in ms: ax.scatter([], [], s=size * 2.0 ** (m - d['mag'].min()), c='w', edgecolors='k', lw=0.5, label=f'M{m}')
-        ax.legend(loc='upper left', fontsize=7, framealpha=0.8)
+    _epicentre_legends(ax, sc, d, df, color, size)
     ax.set_title(title or f'{len(d):,} events', fontsize=9)
     return ax
 
 # %% ../nbs/00_catalog.ipynb #9e11f776
-def plot_fmd(df:pd.DataFrame,    # a catalog table
-             mbin:float=0.1,      # magnitude bin width
-             ax=None,             # axes to draw on (None: a new figure)
-             mc:float|None=None,  # completeness magnitude to mark; None: maximum curvature
+ESTIMATORS_FMD = {'tinti_mulargia': ('Tinti-Mulargia', b_tinti_mulargia), 'aki': ('Aki-Utsu', b_aki)}
+
+def gr_fit(mag, mc:float, delta_m:float, estimator:str='tinti_mulargia') -> dict:
+    "Gutenberg-Richter fit above `mc`: b, its Shi-Bolt standard error, a (log10 N(>=mc) + b mc) and n."
+    if estimator not in ESTIMATORS_FMD: raise ValueError(f"estimator={estimator!r}; expected one of {list(ESTIMATORS_FMD)}")
+    name, f = ESTIMATORS_FMD[estimator]
+    m = np.asarray(mag, float)
+    b = f(m, mc, delta_m=delta_m, clip=None, undefined=np.nan)
+    n = int((m >= mc - 1e-9).sum())
+    sb = b_shi_bolt(m, mc, delta_m=delta_m, b=b) if np.isfinite(b) else np.nan
+    return dict(b=b, b_err=sb, a=np.log10(n) + b * mc if n else np.nan, n=n, mc=mc, estimator=name)
+
+# %% ../nbs/00_catalog.ipynb #225e2269
+def _draw_gr(ax, m, mc, dm, estimator):
+    "The Gutenberg-Richter line N(>=M) = 10^(a - bM) above Mc, labelled with b, its error and the estimator."
+    g = gr_fit(m, mc, dm, estimator)
+    if not np.isfinite(g['b']): return
+    x = np.linspace(mc, m.max(), 50)
+    ax.semilogy(x, 10 ** (g['a'] - g['b'] * x), 'k-', lw=1,
+                label=f"GR fit ({g['estimator']}): b = {g['b']:.2f} ± {g['b_err']:.2f}, n = {g['n']:,}")
+
+# %% ../nbs/00_catalog.ipynb #f8f3e5a0
+def plot_fmd(df:pd.DataFrame,             # a catalog table
+             delta_m:float|None=None,     # magnitude bin width; None: inferred
+             ax=None,                     # axes to draw on (None: a new figure)
+             mc:float|None=None,          # completeness magnitude to mark; None: maximum curvature
+             mc_correction:float=0.0,     # when mc is None: 0 ('maxc') or 0.2 ('maxc + 0.2')
+             fit:bool=False,              # draw the Gutenberg-Richter fit above Mc with b, its error and Mc
+             estimator:str='tinti_mulargia', # b estimator of the fit: 'tinti_mulargia' (exact) or 'aki'
             ):
-    "Frequency-magnitude distribution: incremental counts per bin and cumulative N(>=M), log scale, Mc marked."
+    "Frequency-magnitude distribution: incremental and cumulative counts, log scale, Mc marked and labelled."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5, 4))
-    h = pd.Series(mag_bins(df['mag'], mbin)).value_counts().sort_index()
+    dm = _delta_m(df['mag'], delta_m)
+    m = bin_magnitudes(df['mag'], dm)
+    h = pd.Series(m).value_counts().sort_index()
     ax.semilogy(h.index, h.values, 's', ms=3, mfc='none', label='incremental')
     ax.semilogy(h.index, h.values[::-1].cumsum()[::-1], 'o', ms=3, label='cumulative N(≥M)')
-    mc = mc_maxc(df['mag'], dm=mbin, correction=0) if mc is None else mc
-    ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc (max. curvature) = {mc:.1f}')
-    ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))})", ylabel='number of events')
-    ax.legend(fontsize=8); return ax
+    lab = 'given' if mc is not None else mc_label(mc_correction)
+    mc = mc_maxc(m, dm, correction=mc_correction) if mc is None else float(mc)
+    ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc ({lab}) = {mc:.{max(1, -int(np.floor(np.log10(dm))))}f}')
+    if fit: _draw_gr(ax, m, mc, dm, estimator)
+    ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))}), bins of {dm:g}", ylabel='number of events')
+    ax.legend(fontsize=8)
+    return ax
 
+# %% ../nbs/00_catalog.ipynb #9235eb84
 def plot_cumulative(df:pd.DataFrame, # a catalog table sorted by time
                     ax=None,          # axes to draw on (None: a new figure)
                     mark:int=1,       # number of largest events to label
@@ -674,5 +900,18 @@ def plot_cumulative(df:pd.DataFrame, # a catalog table sorted by time
     t = df['time'].dt.tz_localize(None)
     ax.step(t, np.arange(1, len(df) + 1), where='post', lw=1)
     for i in df['mag'].nlargest(mark).index:
-        ax.axvline(t[i], color='crimson', lw=0.7, ls=':'); ax.annotate(f"M{df['mag'][i]:.1f} {t[i]:%Y-%m-%d}", (t[i], 0.95 * len(df)), fontsize=8, ha='right')
-    ax.set(xlabel='origin time (UTC)', ylabel='cumulative number of events'); return ax
+        ax.axvline(t[i], color='crimson', lw=0.7, ls=':')
+        ax.annotate(f"M{df['mag'][i]:.1f} {t[i]:%Y-%m-%d}", (t[i], 0.95 * len(df)), fontsize=8, ha='right')
+    ax.set(xlabel='origin time (UTC)', ylabel='cumulative number of events')
+    return ax
+
+# %% ../nbs/00_catalog.ipynb #2a3fd23d
+_MOVED = ('MwRelation', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY', 'PRIORITY', 'PRIORITY_MW',
+          'canonical_mag_type', 'to_mw', 'homogenize_magnitudes')
+
+def __getattr__(name):
+    "Names moved to `seisnb.magnitudes` (chapter 00g) still resolve from `seisnb.catalog`, for one release."
+    if name in _MOVED:
+        from seisnb import magnitudes
+        return getattr(magnitudes, name)
+    raise AttributeError(f"module 'seisnb.catalog' has no attribute {name!r}")
