@@ -71,7 +71,7 @@ def test_page_order_matches_sidebar(build):
     assert build['pages'] == PAGES
     built = sorted(p.name for p in proc.glob('*.ipynb'))
     assert built == sorted(PAGES), f'pages in Quarto input {built} vs sidebar {PAGES}'
-    numbered = [p for p in PAGES if p[0].isdigit()]
+    numbered = [int(p[:2]) for p in PAGES if p[:2].isdigit()]
     assert numbered == sorted(numbered) and PAGES[0] == 'index.ipynb'
     cfg = yaml.safe_load((proc/'_quarto.yml').read_text())
     assert {'nbdev.yml', 'sidebar.yml'} <= set(cfg['metadata-files']) and (proc/'nbdev.yml').exists()
