@@ -456,7 +456,7 @@ def _fdsn_fields(txt:str, cols:list, name:str, trailing_sep:str) -> tuple[np.nda
     lines = _data_lines(txt, skip=1)
     if len(lines) == 0: raise CatalogError(f"{name}: header but no events; expected at least one data line")
     rows = [all_lines[i-1] for i in lines]
-    if len(rows) and all(r.rstrip().endswith('|') for r in rows) and not all_lines[0].rstrip().endswith('|'):
+    if all(r.rstrip().endswith('|') and r.count('|') == len(cols) for r in rows):
         if trailing_sep != 'ignore':
             raise CatalogError(f"{name}: every data line ends with a trailing '|' ({len(cols) + 1} fields, the last empty, "
                                f"for the header's {len(cols)} names); expected {len(cols)} fields per line: remove it or "

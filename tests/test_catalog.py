@@ -1,11 +1,13 @@
-"""seisnb.catalog: readers on the real catalogs of the data mirror (skipped without it), on the bundled examples and on
-synthetic files written here; the Mw relations at branch edges, in gaps and out of range; filters, summary and plots."""
+"""seisnb.catalog and seisnb.magnitudes beyond what chapters 00/00g check: details of the real catalogs (skipped
+without the mirror), round trips of random catalogs through every writer/reader pair, the Mw relations at every
+branch edge, gap and range end, and filters (antimeridian included) against brute-force counts."""
 import warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import pytest
 from seisnb.catalog import *
 from seisnb.catalog import _decimal_year
+from seisnb.magnitudes import *
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT/'data'/'examples'
@@ -27,17 +29,19 @@ def assert_schema(cat):
 # --- real data (data mirror) ---------------------------------------------------------------------------------------------
 def test_japan_usgs(data_dir):
     fn = need(data_dir, 'catalogs/japan_usgs_1990_2019.csv')
-    cat = read_japan_usgs(fn)
+    with pytest.warns(CatalogWarning, match='no depth in this catalog'): cat = read_japan_usgs(fn)
     assert_schema(cat)
     assert len(cat) == 37581 and cat.attrs['report']['n_out_of_order'] == 0
     assert cat.depth_km.isna().all() and set(cat.mag_type) == {'Mw'}
     assert (cat.mag.min(), cat.mag.max()) == (2.7, 9.1)
     assert cat.time.min() == pd.Timestamp('1990-01-01 09:03:12.880', tz='UTC') and cat.time.max().year == 2019
     box = filter_catalog(cat, region=BOX)
-    assert len(box) == 16361 and box.attrs['report'] == dict(step='filter', n_in=37581, region=37581 - 16361, n_out=16361)
+    assert len(box) == 16361 and box.attrs['report'] == dict(step='filter', n_in=37581, region_box=BOX, region=37581 - 16361, n_out=16361)
     toh = box.loc[box.mag.idxmax()]   # Tohoku 2011-03-11 05:46 UTC
     assert toh.mag == 9.1 and toh.time.strftime('%Y-%m-%d %H:%M') == '2011-03-11 05:46'
-    assert read_japan_usgs(fn, mag_type='mb').mag_type.iloc[0] == 'mb'
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', CatalogWarning)
+        assert read_japan_usgs(fn, mag_type='mb').mag_type.iloc[0] == 'mb'
 
 @pytest.mark.parametrize('name,n,n_fix,n_60', [('norcia', 20836, 2, 1), ('amatrice', 11074, 1, 0)])
 def test_gulia_wiemer_real(data_dir, name, n, n_fix, n_60):
@@ -58,21 +62,6 @@ def test_gulia_wiemer_real(data_dir, name, n, n_fix, n_60):
     assert 6.0 < cat.mag.max() < 7.0 and cat.mag.min() >= 1.0
     lat0, lon0 = (42.83, 13.11) if name == 'norcia' else (42.70, 13.23)
     assert abs(cat.latitude.median() - lat0) < 0.1 and abs(cat.longitude.median() - lon0) < 0.1
-
-# --- bundled example files ----------------------------------------------------------------------------------------------
-def test_examples():
-    fd = read_fdsn_text(EX/'fdsn_text_japan.txt'); assert_schema(fd); assert len(fd) == 8
-    cc = read_comcat_csv(EX/'comcat_japan.csv'); assert_schema(cc); assert len(cc) == 6
-    assert cc.place[0] == '2011 Great Tohoku Earthquake, Japan' and cc.net.tolist()[:2] == ['official', 'us']
-    qm = read_quakeml(EX/'quakeml_japan.xml'); assert_schema(qm)
-    assert qm.mag.tolist() == [8.1, 7.2, 6.9] and qm.event_type.tolist() == ['earthquake'] * 3
-    with pytest.warns(CatalogWarning, match='1 events dated in the next year'):
-        gw = read_gulia_wiemer(EX/'gulia_wiemer_example.txt')
-    assert_schema(gw); assert gw.event_id.tolist() == [f'gulia_wiemer_example:{i}' for i in (1, 2, 3, 4, 5)]
-    assert gw.time[1] == pd.Timestamp('2004-01-05 17:19:00', tz='UTC')   # second=60 rolled over
-    g = read_csv_catalog(EX/'generic_semicolon.csv', sep=';', columns={'evid': 'event_id', 'origin_time': 'time', 'lat': 'latitude',
-                         'lon': 'longitude', 'z_km': 'depth_km', 'magnitude': 'mag', 'scale': 'mag_type'})
-    assert_schema(g); assert g.mag.tolist() == [6.4, 7.1, 5.5]
 
 # --- synthetic files written here ----------------------------------------------------------------------------------------
 def random_catalog(n=200, seed=0, types=('Mw', 'mb', 'MS', 'MJMA', 'ML', 'MV')):
@@ -182,37 +171,36 @@ def test_homogenize_priority_and_report():
     cat = validate_catalog(pd.DataFrame(dict(time=pd.date_range('2001', periods=4, freq='D', tz='UTC'), latitude=[38.]*4, longitude=[142.]*4,
                                              depth_km=[10.]*4, mag=[5., 5., 5., 5.], mag_type=['MS', 'mb', 'MJMA', 'Mw'], event_id=list('abcd'),
                                              all_mags=[{'MS': 5.0, 'mb': 5.5}, {'mb': 5.0, 'ML': 4.0}, {'MJMA': 5.0}, {'Mw': 5.0, 'MS': 6.15}])))
-    h = homogenize_magnitudes(cat)
-    assert h.mw_from.tolist() == ['Ms', 'mb', 'M_JMA', 'Ms']    # the paper's order Ms > mb > Mv > ML > M_JMA
+    h = homogenize_magnitudes(cat, priority='koehler2023_isc')
+    assert h.mw_from.tolist() == ['Ms', 'mb', 'M_JMA', 'Ms']    # the paper's order Ms > mb > Mv > ML > M_JMA, Mw last
     assert h.mag.tolist() == pytest.approx([5.45, 5.27, 0.58*5 + 2.25, (6.165 + 6.18) / 2])
     assert h.mw_gap.tolist() == [False, False, False, True] and not h.mw_extrapolated.any()
     assert h.mag_type.eq('Mw').all() and h.mag_orig.tolist() == [5.0, 5.0, 5.0, 6.15]
-    assert h.attrs['report']['by_type'] == {'Ms': 2, 'mb': 1, 'M_JMA': 1}
-    with pytest.warns(CatalogWarning, match=r"1 of 4 events dropped: \{'n_not_in_priority': 1\}"):
+    assert homogenize_magnitudes(cat).mw_from.tolist() == ['Ms', 'mb', 'M_JMA', 'Mw']   # default: an Mw is kept
+    with pytest.warns(CatalogWarning, match=r"1 of 4 events dropped: 1 with only types \{'M_JMA': 1\} outside priority"):
         h2 = homogenize_magnitudes(cat, priority=('Mw', 'mb'))
     assert h2.mw_from.tolist() == ['mb', 'mb', 'Mw'] and h2.event_id.tolist() == ['a', 'b', 'd']
-    assert h2.attrs['report']['n_not_in_priority'] == 1
-    with pytest.raises(ValueError, match=r"priority has \['MX'\]"): homogenize_magnitudes(cat, priority=('MX',))
-    with pytest.warns(CatalogWarning, match='3 of 4 events dropped'):
-        h3 = homogenize_magnitudes(cat, proxy={'ML': 'M_JMA'}, priority=('ML',))
-    assert h3.mag.tolist() == pytest.approx([0.58*4 + 2.25])
 
-def test_default_priority_is_the_papers():
-    "Köhler et al. keep only Ms, mb, Mv, ML, M_JMA (in that order): an event reporting only Mw is excluded and counted."
-    assert PRIORITY == ('Ms', 'mb', 'Mv', 'ML', 'M_JMA') and PRIORITY_MW == PRIORITY + ('Mw',)
-    cat = validate_catalog(pd.DataFrame(dict(time=pd.date_range('2001', periods=3, freq='D', tz='UTC'), latitude=[38.]*3, longitude=[142.]*3,
-                                             depth_km=[10.]*3, mag=[5., 6., 4.], mag_type=['Mw', 'mb', 'ML'], event_id=list('abc'))))
-    with pytest.warns(CatalogWarning, match=r"1 of 3 events dropped: \{'n_not_in_priority': 1\}"):
-        h = homogenize_magnitudes(cat)
-    assert h.event_id.tolist() == ['b', 'c'] and h.attrs['report']['n_not_in_priority'] == 1
-    h2 = homogenize_magnitudes(cat, priority=PRIORITY_MW)
-    assert h2.event_id.tolist() == ['a', 'b', 'c'] and h2.mw_from.tolist() == ['Mw', 'mb', 'ML'] and h2.mag[0] == 5.0
+@pytest.mark.parametrize('n', [0, 1, 50])
+def test_homogenize_history_and_counts_add_up(n):
+    r = np.random.default_rng(n)
+    types = r.choice(['Mw', 'mb', 'MS', 'MJMA', 'ML', 'MV', 'Md', 'Me'], n)
+    cat = validate_catalog(pd.DataFrame(dict(time=pd.date_range('2001', periods=max(n, 1), freq='D', tz='UTC')[:n], latitude=38.,
+                                             longitude=142., depth_km=10., mag=np.round(r.uniform(3, 7, n), 1), mag_type=types,
+                                             event_id=[str(i) for i in range(n)]))) if n else None
+    if cat is None: return
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', CatalogWarning)
+        h = homogenize_magnitudes(cat, priority='koehler2023_strict')
+    rep = h.attrs['report']
+    assert rep['n_in'] == rep['n_out'] + rep['n_not_in_priority'] + rep['n_unknown_dropped'] + rep['n_out_of_range_dropped']
+    assert [x['step'] for x in h.attrs['history']] == ['validate', 'homogenize']
 
 def test_homogenize_is_a_catalog():
     h = homogenize_magnitudes(read_fdsn_text(EX/'fdsn_text_japan.txt'))
     assert_schema(h); validate_catalog(h)
 
-# --- filters, summary, plots -------------------------------------------------------------------------------------------
+# --- filters -----------------------------------------------------------------------------------------------------------
 def test_filter_each_criterion():
     cat = random_catalog(n=500, seed=4)
     f = filter_catalog(cat, region=(-100, 100, -30, 30), depth=(None, 70), time=('2005-01-01', '2015-01-01'), min_mag=5)
@@ -225,35 +213,31 @@ def test_filter_each_criterion():
     assert len(f) == r['n_out'] == 500 - sum(r[k] for k in ('region', 'depth', 'time', 'min_mag'))
     assert f.mag.min() >= 5 and f.depth_km.max() <= 70
 
+@pytest.mark.parametrize('region', [(170, -170, -40, -10), (170, 190, -40, -10), (-190, -170, -40, -10), (160, -150, -60, 60),
+                                    (-10, 10, -30, 30), (179.5, -179.5, -90, 90), (0, 360, -90, 90)])
+@pytest.mark.parametrize('convention', ['-180..180', '0..360'])
+def test_antimeridian_region_brute_force(region, convention):
+    "Counts inside boxes crossing 180° equal a brute-force count: walk east from lon_min by at most the box width."
+    r = np.random.default_rng(7)
+    lon = np.r_[r.uniform(-180, 180, 3000), r.uniform(179, 181, 300), [180., -180., 170., -170., 190.]]
+    cat = random_catalog(n=len(lon), seed=7).assign(longitude=lon, latitude=r.uniform(-89, 89, len(lon)))
+    cat = validate_catalog(cat, lon_convention=convention)
+    x0, x1, y0, y1 = region
+    width = 360. if x1 - x0 >= 360 else (x1 - x0) % 360            # east from x0
+    inside = [any(x0 <= lo + 360 * k <= x0 + width for k in (-2, -1, 0, 1, 2)) and y0 <= la <= y1
+              for lo, la in zip(cat.longitude, cat.latitude)]
+    assert len(filter_catalog(cat, region=region)) == sum(inside) > 0
+
+def test_wrap_lon_round_trip():
+    x = np.random.default_rng(8).uniform(-360, 360, 10000)
+    a, b = wrap_lon(x), wrap_lon(x, '0..360')
+    assert ((a >= -180) & (a <= 180)).all() and ((b >= 0) & (b <= 360)).all()
+    assert np.allclose(np.cos(np.radians(a)), np.cos(np.radians(x))) and np.allclose(wrap_lon(b), a)
+    d = great_circle_deg(10, x, 10, a)
+    assert np.nanmax(d) < 1e-6
+
 def test_time_window_half_open():
     cat = random_catalog(n=100, seed=5)
     t = cat.time[50]
     a, b = filter_catalog(cat, time=(None, t)), filter_catalog(cat, time=(t, None))
     assert len(a) + len(b) == 100 and len(a) == 50
-
-def test_summary_and_mc():
-    r = np.random.default_rng(6)
-    m = np.round(1.95 + r.exponential(1/np.log(10), 5000), 1)
-    cat = validate_catalog(pd.DataFrame(dict(time=pd.date_range('2000', periods=5000, freq='1D', tz='UTC'), latitude=0., longitude=0., depth_km=5.,
-                                             mag=m, mag_type='ML', event_id=[str(i) for i in range(5000)])))
-    s = catalog_summary(cat)
-    assert s['mc_maxc'] == 2.0 and s['n_events'] == 5000 and s['events_per_year'].sum() == 5000
-    assert s['mag_hist'].sum() == 5000 and s['mag_hist'].idxmax() == 2.0
-    assert catalog_summary(cat, mc=3.0)['n_above_mc'] == (m >= 3.0 - 1e-9).sum()
-
-def test_plots_render():
-    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    cat = read_comcat_csv(EX/'comcat_japan.csv')
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        ax = plot_epicentres(cat)
-    assert 'depth (km)' in ax.figure.axes[-1].get_ylabel()
-    j = cat.assign(depth_km=np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        ax2 = plot_epicentres(j)
-    assert 'no depth' in ax2.figure.axes[-1].get_ylabel()
-    ax3 = plot_fmd(cat); assert ax3.get_yscale() == 'log'
-    ax4 = plot_cumulative(cat); assert ax4.lines[0].get_ydata()[-1] == 6
-    with pytest.raises(ValueError, match="color='size'"): plot_epicentres(cat, color='size')
-    plt.close('all')
