@@ -107,6 +107,16 @@ def kernel_env(base:dict|None=None) -> dict:
     env.pop('IN_TEST', None)
     return env
 
+def maps_env(env:dict|None=None) -> dict:
+    "`env` (default: os.environ) plus, when map data are missing, the run loop's one-warning-per-build settings."
+    sys.path.insert(0, str(ROOT/'tools'))
+    from run_notebooks import map_data_message, kernel_env as run_env
+    env = dict(os.environ if env is None else env)
+    msg = map_data_message()
+    if msg: _log(f'warning: {msg}')
+    env.update({k: v for k, v in run_env(msg).items() if k != 'MPLBACKEND'})
+    return env
+
 def _write_json(nb:dict, fn:Path):
     fn.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
 
@@ -153,6 +163,7 @@ def execute_all(out_dir:Path, pages:list[str]|None=None, n_workers:int=2, slow:b
                 timeout:int=1800, env:dict|None=None, record_dir:Path|None=None) -> list[dict]:
     "Execute `pages` (default: the sidebar's) with `n_workers` kernels at a time, in page order."
     pages = pages or sidebar_entries()
+    env = maps_env(env)
     with ThreadPoolExecutor(max(1, n_workers)) as ex:
         futs = {ex.submit(execute_one, NBS/p, out_dir, slow, timeout, env, record_dir): p for p in pages}
         done = {}

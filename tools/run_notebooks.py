@@ -20,9 +20,11 @@ NBS = ROOT/'nbs'
 # as {name: (notebook stem, dataset it needs or None)}: the known-answer validation of the
 # progressive b-value network (planted drop vs null control), and the full real-data sweep of the
 # subduction classifier across exclusion distances where the megathrust table is available.
-PARAM_SETS = {'09_planted': ('09_progressive_training', None),
-              '09_null': ('09_progressive_training', None),
-              '08_real': ('08_subduction', 'megathrust')}
+PARAM_SETS = {'09_planted': ('09e_progressive_known_answer', None),
+              '09_null': ('09e_progressive_known_answer', None),
+              '09_japan_ci': ('09f_progressive_japan', 'japan_usgs'),
+              '08_real': ('08_subduction', 'megathrust'),
+              '08b_real': ('08b_subduction_baselines', 'megathrust')}
 
 def param_set_available(name:str) -> bool:
     "True if the dataset parameter set `name` needs is in the local mirror (or it needs none)."
@@ -74,15 +76,19 @@ def data_mirror() -> tuple[Path|None, str]:
     return d, f'{d} ({how})'
 
 def map_data_message() -> str|None:
-    "None when maps can be drawn with coastlines offline, else the one warning for the whole run."
+    "None when maps can be drawn with coastlines and plate boundaries offline, else the one warning for the whole run."
     try: import cartopy  # noqa: F401
-    except ImportError: return 'cartopy is not installed: maps are drawn on plain lon/lat axes'
+    except ImportError: return 'cartopy is not installed: maps in every chapter are drawn on plain lon/lat axes'
     try: from seisnb.maps import natural_earth_dir
     except ImportError: from seisnb.data import natural_earth_dir
-    if natural_earth_dir() is None:
-        return ('No local Natural Earth data (set SEISNB_MAPS_DIR or SEISNB_DATA_DIR): maps in every chapter '
-                'are drawn without coastlines (warned once for the whole run)')
-    return None
+    from seisnb.data import dataset_available
+    miss = []
+    if natural_earth_dir() is None: miss.append('no local Natural Earth data (set SEISNB_MAPS_DIR or SEISNB_DATA_DIR): no coastlines')
+    try: pb = dataset_available('pb2002')
+    except Exception: pb = False
+    if not pb: miss.append('no PB2002 plate boundaries in the data mirror: no plate boundaries')
+    if not miss: return None
+    return 'map data missing, maps in every chapter degrade: ' + '; '.join(miss) + ' (warned once for the whole run)'
 
 def kernel_env(maps_msg:str|None) -> dict:
     "Environment for the notebook kernels: inline figures; map warnings silenced once the run has given one."
