@@ -30,14 +30,18 @@ def shared_data_dir(required:bool=False # raise if no mirror is found
     env = os.environ.get('SEISNB_DATA_DIR')
     if env:
         p = Path(env).expanduser()
-        if not p.is_dir(): raise FileNotFoundError(f"SEISNB_DATA_DIR={env!r} is not a directory; expected a folder laid out "
-                                                   "like shared/data (catalogs/, waveforms/, megathrust/, maps/)")
+        if not p.is_dir():
+            raise FileNotFoundError(f"SEISNB_DATA_DIR={env!r} is not a directory; expected a folder laid out "
+                                                   "like shared/data (catalogs/, waveforms/, megathrust/, "
+                                                   "maps/)")
     else:
         root = repo_root()
         p = root.parent/'shared'/'data' if root is not None else None
         if p is not None and not p.is_dir(): p = None
     if p is None:
-        if required: raise FileNotFoundError("No local data mirror: set SEISNB_DATA_DIR to a folder laid out like shared/data, "
+        if required:
+            raise FileNotFoundError("No local data mirror: set SEISNB_DATA_DIR to a folder laid out like "
+                                    "shared/data, "
                                              "or use seisnb.data.fetch(..., download=True)")
         return None
     if p not in _logged:
@@ -51,7 +55,8 @@ def examples_dir() -> Path:
     root = repo_root()
     p = root/'data'/'examples' if root is not None else None
     if p is None or not p.is_dir():
-        raise FileNotFoundError(f"no data/examples folder (looked in {p}); it ships with the seisnb repository, not the package")
+        raise FileNotFoundError(f"no data/examples folder (looked in {p}); it ships with the seisnb "
+                                "repository, not the package")
     return p
 
 # %% ../nbs/00b_data.ipynb #98f9d104
@@ -72,7 +77,8 @@ DATASETS = {d.name: d for d in [
             '', 'public domain (USGS ComCat)',
             'USGS ComCat, as packaged by the EarthquakeNPP benchmark (Stockman, Lawson & Werner, 2024)',
             'CSV: id,time,longitude,latitude,magnitude,x,y',
-            'https://github.com/ss15859/EarthquakeNPP/tree/main/Datasets/Japan (its README notebook downloads and writes the file)'),
+            'https://github.com/ss15859/EarthquakeNPP/tree/main/Datasets/Japan (its README notebook '
+            'downloads and writes the file)'),
     Dataset('norcia', 'catalogs', ['norcia_gulia_wiemer_2019.txt'], '',
             'no licence stated: validation only',
             'Gulia & Wiemer (2019), Nature 574, 193-199; INGV catalog',
@@ -89,7 +95,8 @@ DATASETS = {d.name: d for d in [
             'NPZ: data (9001, 3) at 100 Hz, itp, channels', 'https://github.com/AI4EPS/DeepDenoiser'),
     Dataset('megathrust', 'megathrust', [f'{r}.csv' for r in 'alu cam izu ker kur ryu sam sum'.split()], '',
             'no licence file: validation only',
-            'Graciosa et al., "Testing driving mechanisms of megathrust seismicity with explainable AI", JGR Solid Earth; raw data doi:10.26180/25066592',
+            'Graciosa et al., "Testing driving mechanisms of megathrust seismicity with explainable AI", '
+            'JGR Solid Earth; raw data doi:10.26180/25066592',
             'CSV: index, 49 features, MR_GCMT', 'https://doi.org/10.26180/25066592'),
     Dataset('pb2002', 'maps/pb2002', ['PB2002_boundaries.json', 'PB2002_plates.json'],
             'https://raw.githubusercontent.com/fraxen/tectonicplates/master/GeoJSON/',
@@ -135,14 +142,15 @@ def _download_hint(ds, key:str) -> str:
 
 # %% ../nbs/00b_data.ipynb #013c65e1
 def fetch(name:str,                # dataset key in `DATASETS`
-          fname:str|None=None,     # one file (relative to the dataset's folder); None: the first registered file
+          fname:str|None=None,     # one file (relative to the dataset's folder); None: the first registered
           download:bool|None=None, # allow downloading; None reads `$SEISNB_DOWNLOAD` (default: no)
           check:bool=True,         # verify the SHA-256 of a mirrored file
          ) -> Path:
     "Path to a registered data file: the local mirror first, else a checksummed pooch download."
     ds, files = DATASETS.get(name), registered_files(name)
     key = f'{ds.prefix}/{fname}' if fname else sorted(files)[0]
-    if key not in files: raise KeyError(f"{fname!r} is not a file of dataset {name!r}; expected one of {sorted(files)[:5]}...")
+    if key not in files:
+        raise KeyError(f"{fname!r} is not a file of dataset {name!r}; expected one of {sorted(files)[:5]}...")
     mirror = shared_data_dir()
     if mirror is not None and (mirror/key).is_file():
         p = mirror/key

@@ -29,7 +29,7 @@ __all__ = ['set_seed', 'get_device', 'toy_classification', 'ArrayDS', 'ArrayDL',
 # %% ../nbs/00c_learn.ipynb #d98b28a8
 _last_seed = None
 
-def set_seed(seed:int,                # seeds python's `random`, numpy's global generator and torch (CPU and CUDA)
+def set_seed(seed:int,                # seeds python's `random`, numpy's global generator, torch (CPU, CUDA)
              reproducible:bool=True   # also make cuDNN deterministic (slower on GPU, no effect on CPU)
             ) -> int:
     "Seed every generator a training run touches; returns `seed` (recorded by `fit` and `save_model`)."
@@ -50,7 +50,8 @@ def get_device(device:str|torch.device|None=None # None: `$SEISNB_DEVICE`, else 
               ) -> torch.device:
     "The torch device seisnb trains and predicts on."
     src = 'device'
-    if device is None and os.environ.get('SEISNB_DEVICE'): device, src = os.environ['SEISNB_DEVICE'], 'SEISNB_DEVICE'
+    if device is None and os.environ.get('SEISNB_DEVICE'):
+        device, src = os.environ['SEISNB_DEVICE'], 'SEISNB_DEVICE'
     if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
     except (RuntimeError, TypeError) as e:
@@ -67,7 +68,8 @@ def toy_classification(n:int=200,        # samples, classes in turn
                        sep:float=3.      # standard deviations between neighbouring blob centres
                       ) -> tuple[np.ndarray, np.ndarray]:
     "Gaussian blobs: X (n, n_features) float32 and labels y (n,) int64 (0 .. n_classes-1)."
-    if n < n_classes or n_classes < 2: raise ValueError(f"n={n}, n_classes={n_classes}; expected n >= n_classes >= 2")
+    if n < n_classes or n_classes < 2:
+        raise ValueError(f"n={n}, n_classes={n_classes}; expected n >= n_classes >= 2")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % n_classes
     X = rng.standard_normal((n, n_features))
@@ -84,7 +86,7 @@ class ArrayDS(torch.utils.data.Dataset):
 
 # %% ../nbs/00c_learn.ipynb #223cc862
 class ArrayDL(DataLoader):
-    "A fastai DataLoader over an `ArrayDS` that slices batches and shuffles (or samples) with its own generator."
+    "A fastai DataLoader over an `ArrayDS`: slices batches, shuffles (or samples) with its own generator."
     def __init__(self, dataset, bs=64, shuffle=False, drop_last=False, seed=0, weights=None, device=None):
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, device=device)
         self.gen, self.weights = np.random.default_rng(seed), weights
@@ -93,7 +95,8 @@ class ArrayDL(DataLoader):
     def create_batch(self, b): return self.dataset.batch(torch.as_tensor(np.asarray(b, dtype=np.int64)))
 
     def get_idxs(self):
-        if self.shuffle and self.weights is not None: return list(self.gen.choice(self.n, self.n, p=self.weights))
+        if self.shuffle and self.weights is not None:
+            return list(self.gen.choice(self.n, self.n, p=self.weights))
         return list(self.gen.permutation(self.n)) if self.shuffle else list(range(self.n))
 
     def new(self, dataset=None, **kw):
@@ -106,8 +109,9 @@ class ArrayDL(DataLoader):
 _BINARY_LOSSES = (nn.BCEWithLogitsLoss, nn.BCELoss)
 
 def _is_binary_loss(loss_func) -> bool:
-    "True for a loss on one probability/logit column (torch's BCE losses and fastai's `BCEWithLogitsLossFlat`)."
-    return isinstance(loss_func, _BINARY_LOSSES) or isinstance(getattr(loss_func, 'func', None), _BINARY_LOSSES)
+    "True for a loss on one probability/logit column (torch's BCE losses, fastai's `BCEWithLogitsLossFlat`)."
+    inner = getattr(loss_func, 'func', None)
+    return isinstance(loss_func, _BINARY_LOSSES) or isinstance(inner, _BINARY_LOSSES)
 
 def _targets(y, binary:bool|None, loss_func) -> torch.Tensor:
     "Targets cast for the loss: float32 (N, 1) when binary, int64 for class indices, float32 for regression."
@@ -115,10 +119,12 @@ def _targets(y, binary:bool|None, loss_func) -> torch.Tensor:
     if binary is None: binary = _is_binary_loss(loss_func) if loss_func is not None else False
     if binary:
         vals = np.unique(y)
-        if not set(vals.tolist()) <= {0, 1}: raise ValueError(f"binary targets must be 0 or 1; found values {vals[:6].tolist()}")
+        if not set(vals.tolist()) <= {0, 1}:
+            raise ValueError(f"binary targets must be 0 or 1; found values {vals[:6].tolist()}")
         return torch.as_tensor(y.astype(np.float32).reshape(-1, 1))
     if np.issubdtype(y.dtype, np.floating): return torch.as_tensor(y.astype(np.float32))
-    if not np.issubdtype(y.dtype, np.integer): raise ValueError(f"targets of dtype {y.dtype}; expected integer classes or floats")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"targets of dtype {y.dtype}; expected integer classes or floats")
     if len(y) and y.min() < 0: raise ValueError(f"class labels must be >= 0; found {int(y.min())}")
     return torch.as_tensor(y.astype(np.int64))
 
@@ -128,11 +134,14 @@ def _check_idx(idx, n:int, name:str) -> np.ndarray:
     idx = np.asarray(idx)
     if len(idx) == 0: raise ValueError(f"{name} is empty; expected at least one sample")
     if idx.dtype == bool:
-        if len(idx) != n: raise ValueError(f"{name} is a mask of length {len(idx)}; expected {n} (one per sample)")
+        if len(idx) != n:
+            raise ValueError(f"{name} is a mask of length {len(idx)}; expected {n} (one per sample)")
         idx = np.flatnonzero(idx)
-    if not np.issubdtype(idx.dtype, np.integer): raise ValueError(f"{name} has dtype {idx.dtype}; expected positions or a boolean mask")
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise ValueError(f"{name} has dtype {idx.dtype}; expected positions or a boolean mask")
     if len(idx) == 0: raise ValueError(f"{name} selects no sample; expected at least one")
-    if idx.min() < 0 or idx.max() >= n: raise ValueError(f"{name} holds positions {idx.min()}..{idx.max()}; expected 0..{n-1}")
+    if idx.min() < 0 or idx.max() >= n:
+        raise ValueError(f"{name} holds positions {idx.min()}..{idx.max()}; expected 0..{n-1}")
     return idx
 
 # %% ../nbs/00c_learn.ipynb #5e3f91f2
@@ -143,14 +152,15 @@ def array_dls(X,                        # inputs (N, ...), cast to float32
               bs:int=64,                # training batch size
               valid_bs:int=512,         # validation batch size
               seed:int=0,               # order (or sampling) of the training batches
-              sample_weights=None,      # (N,) or (n_train,): draw training samples with replacement in proportion
+              sample_weights=None,      # (N,) or (n_train,): draw training samples with replacement
               device=None,              # see `get_device`
               binary:bool|None=None,    # targets as float (N, 1) for one logit; None: infer from `loss_func`
               loss_func=None,           # the loss `fit` will use (to infer `binary`)
              ) -> DataLoaders:
-    "fastai DataLoaders over in-memory arrays: shuffled (or weighted) training batches, ordered validation batches."
+    "fastai DataLoaders over in-memory arrays: shuffled (or weighted) training, ordered validation batches."
     X = np.asarray(X)
-    if len(X) != len(y): raise ValueError(f"X has {len(X)} samples but y has {len(y)}; expected one target per sample")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}; expected one target per sample")
     Xt, yt = torch.as_tensor(X.astype(np.float32, copy=False)), _targets(y, binary, loss_func)
     tr, va = _check_idx(train_idx, len(X), 'train_idx'), _check_idx(valid_idx, len(X), 'valid_idx')
     w = None
@@ -158,10 +168,12 @@ def array_dls(X,                        # inputs (N, ...), cast to float32
         w = np.asarray(sample_weights, dtype=float)
         w = w[tr] if len(w) == len(X) != len(tr) else w
         if len(w) != len(tr) or (w < 0).any() or not w.sum() > 0:
-            raise ValueError(f"sample_weights: {len(w)} values (sum {w.sum():.3g}); expected {len(tr)} or {len(X)} non-negative weights")
+            raise ValueError(f"sample_weights: {len(w)} values (sum {w.sum():.3g}); "
+                             f"expected {len(tr)} or {len(X)} non-negative weights")
         w = w/w.sum()
     dev = get_device(device)
-    trn = ArrayDL(ArrayDS(Xt[tr], yt[tr]), bs=bs, shuffle=True, drop_last=len(tr) > bs, seed=seed, weights=w, device=dev)
+    trn = ArrayDL(ArrayDS(Xt[tr], yt[tr]), bs=bs, shuffle=True, drop_last=len(tr) > bs, seed=seed, weights=w,
+                  device=dev)
     val = ArrayDL(ArrayDS(Xt[va], yt[va]), bs=valid_bs, device=dev)
     return DataLoaders(trn, val, device=dev)
 
@@ -185,7 +197,8 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
                ) -> DataLoaders:
     "fastai DataLoaders over two torch Datasets."
     for name, ds in (('train_ds', train_ds), ('valid_ds', valid_ds)):
-        if not hasattr(ds, '__getitem__') or not hasattr(ds, '__len__'): raise TypeError(f"{name} is a {type(ds).__name__}; expected a map-style torch Dataset")
+        if not hasattr(ds, '__getitem__') or not hasattr(ds, '__len__'):
+            raise TypeError(f"{name} is a {type(ds).__name__}; expected a map-style torch Dataset")
         if len(ds) == 0: raise ValueError(f"{name} is empty; expected at least one sample")
     dev, st = get_device(device), random.getstate()
     random.seed(seed)  # fastai's DataLoader draws its shuffling generator from python's `random`
@@ -197,10 +210,10 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
 
 # %% ../nbs/00c_learn.ipynb #299bb578
 class BestModel(TrackerCallback):
-    "Keep the best epoch's weights in memory, stop after `patience` epochs without improvement, restore at the end."
+    "Keep the best epoch's weights in memory, stop after `patience` epochs without improvement, restore them."
     order = TrackerCallback.order + 1
     def __init__(self, monitor:str='valid_loss', # a name in `learn.recorder.metric_names`
-                 patience:int|None=None,         # epochs without improvement before stopping (None: never stop)
+                 patience:int|None=None,         # epochs without improvement before stopping (None: never)
                  restore:bool=True,              # load the best weights after fitting
                  min_delta:float=0.,             # smallest change that counts as an improvement
                  comp=None):                     # np.less / np.greater (None: less for losses and errors)
@@ -209,7 +222,8 @@ class BestModel(TrackerCallback):
 
     def before_fit(self):
         names = list(self.recorder.metric_names[1:])
-        if self.monitor not in names: raise ValueError(f"monitor={self.monitor!r} is not recorded; expected one of {names[:-1]}")
+        if self.monitor not in names:
+            raise ValueError(f"monitor={self.monitor!r} is not recorded; expected one of {names[:-1]}")
         super().before_fit()
         self.n_wait, self.best_ep, self.best_state = 0, None, None
 
@@ -218,11 +232,13 @@ class BestModel(TrackerCallback):
 def after_epoch(self:BestModel):
     "Remember an improved epoch (and its weights); cancel the fit when patience runs out."
     names = [n for n in self.recorder.metric_names[1:] if n != 'time']
-    if len(self.recorder.values[-1]) < len(names): return   # `learn.validate()`: no training loss, not an epoch
+    if len(self.recorder.values[-1]) < len(names):
+        return   # `learn.validate()`: no training loss, not an epoch
     super(BestModel, self).after_epoch()
     if self.new_best:
         self.best_ep, self.n_wait = self.epoch, 0
-        if self.restore: self.best_state = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
+        if self.restore:
+            self.best_state = {k: v.detach().to('cpu', copy=True) for k, v in self.model.state_dict().items()}
         return
     self.n_wait += 1
     if self.patience is not None and self.n_wait >= self.patience: raise CancelFitException()
@@ -264,7 +280,8 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
        ) -> Learner:
     "Train `model` with a fastai `Learner`; records `learn.seed`, `learn.epochs_run`, `learn.best_epoch`."
     if schedule not in _SCHEDULES: raise ValueError(f"schedule={schedule!r}; expected one of {_SCHEDULES}")
-    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1): raise ValueError(f"epochs={epochs!r}; expected an integer >= 1")
+    if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
+        raise ValueError(f"epochs={epochs!r}; expected an integer >= 1")
     if not lr > 0: raise ValueError(f"lr={lr!r}; expected a positive learning rate")
     if seed is not None: set_seed(seed)
     best = BestModel(monitor, patience, restore_best)
@@ -320,8 +337,10 @@ def _labels(y, name:str) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1: raise ValueError(f"{name} has shape {y.shape}; expected (N,) class labels")
     if y.dtype.kind == 'f':
-        if np.isnan(y).any() or (y != np.round(y)).any(): raise ValueError(f"{name} holds non-integer values; expected class labels 0..K-1")
-    elif y.dtype.kind not in 'iub': raise ValueError(f"{name} has dtype {y.dtype}; expected integer class labels")
+        if np.isnan(y).any() or (y != np.round(y)).any():
+            raise ValueError(f"{name} holds non-integer values; expected class labels 0..K-1")
+    elif y.dtype.kind not in 'iub':
+        raise ValueError(f"{name} has dtype {y.dtype}; expected integer class labels")
     y = y.astype(np.int64)
     if len(y) and y.min() < 0: raise ValueError(f"{name} holds label {y.min()}; expected labels 0..K-1")
     return y
@@ -339,11 +358,13 @@ def _scores_to_pred(y_score, threshold:float, n:int) -> tuple[np.ndarray, np.nda
     "Scores as an array and the predicted labels: threshold for (N,) scores, argmax for (N, K)."
     s = np.asarray(y_score, dtype=float)
     if len(s) != n: raise ValueError(f"y_score has {len(s)} rows but y_true has {n}")
-    if np.isnan(s).any(): raise ValueError(f"y_score holds {int(np.isnan(s).sum())} NaN values; expected finite scores")
+    if np.isnan(s).any():
+        raise ValueError(f"y_score holds {int(np.isnan(s).sum())} NaN values; expected finite scores")
     if s.ndim == 2 and s.shape[1] == 1: s = s[:, 0]
     if s.ndim == 1: return s, (s >= threshold).astype(np.int64)
     if s.ndim == 2: return s, s.argmax(1)
-    raise ValueError(f"y_score has shape {s.shape}; expected (N,) positive-class scores or (N, K) class scores")
+    raise ValueError(f"y_score has shape {s.shape}; expected (N,) positive-class scores or (N, K) class "
+                     "scores")
 
 # %% ../nbs/00c_learn.ipynb #fd03bd84
 def classification_metrics(y_true,              # true class labels (N,)
@@ -352,7 +373,7 @@ def classification_metrics(y_true,              # true class labels (N,)
                            threshold:float=0.5, # for (N,) scores: predict 1 when score >= threshold
                            n_classes:int|None=None, # classes 0..K-1 (default: inferred, at least 2)
                           ) -> dict:
-    "Accuracy, balanced accuracy, per-class precision/recall/F1, macro and weighted F1, confusion matrix, n, ROC AUC."
+    "Accuracy, balanced accuracy, per-class precision/recall/F1, macro/weighted F1, confusion, n, ROC AUC."
     y = _labels(y_true, 'y_true')
     if len(y) == 0: raise ValueError("y_true is empty; expected at least one sample")
     s = None
@@ -362,7 +383,8 @@ def classification_metrics(y_true,              # true class labels (N,)
     if len(pred) != len(y): raise ValueError(f"y_pred has {len(pred)} labels but y_true has {len(y)}")
     K = max(int(y.max()) + 1, int(pred.max()) + 1, s.shape[1] if s is not None and s.ndim == 2 else 2)
     if n_classes is not None:
-        if K > n_classes: raise ValueError(f"labels up to {K-1} found; expected 0..{n_classes-1} (n_classes={n_classes})")
+        if K > n_classes:
+            raise ValueError(f"labels up to {K-1} found; expected 0..{n_classes-1} (n_classes={n_classes})")
         K = n_classes
     cm = np.zeros((K, K), np.int64)
     np.add.at(cm, (y, pred), 1)
@@ -384,8 +406,10 @@ def chance_interval(n:int,            # evaluation samples
                     level:float=0.95  # coverage of the interval
                    ) -> tuple[float, float]:
     "Central `level` interval of the accuracy of a classifier at chance on `n` samples: Binomial(n, p)/n."
-    if not (isinstance(n, (int, np.integer)) and n >= 1): raise ValueError(f"n={n!r}; expected a positive integer")
-    if not 0 <= p <= 1 or not 0 < level < 1: raise ValueError(f"p={p}, level={level}; expected 0 <= p <= 1 and 0 < level < 1")
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n={n!r}; expected a positive integer")
+    if not 0 <= p <= 1 or not 0 < level < 1:
+        raise ValueError(f"p={p}, level={level}; expected 0 <= p <= 1 and 0 < level < 1")
     lo, hi = stats.binom.interval(level, n, p)
     return float(lo/n), float(hi/n)
 
@@ -407,7 +431,8 @@ def mcnemar(y,       # true labels (N,)
            ) -> dict:
     "Exact McNemar test: b = A right and B wrong, c = A wrong and B right, two-sided binomial p."
     y, a, b_ = (np.asarray(v) for v in (y, pred_a, pred_b))
-    if not len(y) == len(a) == len(b_): raise ValueError(f"lengths {len(y)}, {len(a)}, {len(b_)}; expected one prediction per label")
+    if not len(y) == len(a) == len(b_):
+        raise ValueError(f"lengths {len(y)}, {len(a)}, {len(b_)}; expected one prediction per label")
     ra, rb = a == y, b_ == y
     b, c = int((ra & ~rb).sum()), int((~ra & rb).sum())
     p = stats.binomtest(min(b, c), b + c, 0.5).pvalue if b + c else 1.
@@ -423,7 +448,9 @@ def bootstrap_ci(stat,                 # function of the resampled arrays, retur
                 ) -> tuple[float, float]:
     "Percentile bootstrap interval of `stat(*arrays)`; replicates where `stat` is NaN are left out."
     arrays = [np.asarray(a) for a in arrays]
-    if not arrays or len({len(a) for a in arrays}) != 1: raise ValueError(f"arrays of lengths {[len(a) for a in arrays]}; expected one or more of equal length")
+    if not arrays or len({len(a) for a in arrays}) != 1:
+        raise ValueError(f"arrays of lengths {[len(a) for a in arrays]}; "
+                         "expected one or more of equal length")
     n, rng = len(arrays[0]), np.random.default_rng(seed)
     if groups is None: members = [np.array([i]) for i in range(n)]
     else:
@@ -459,8 +486,8 @@ def _sha256(path) -> str:
 # %% ../nbs/00c_learn.ipynb #b78ec99b
 def save_model(model:nn.Module, # a torch.nn.Module
                fn:str|Path,     # path without suffix: writes `fn.pth` and `fn.json`
-               **meta):         # sidecar fields, e.g. sampling_rate_hz=20, component_order='ZNE', input_shape=(3, 500)
-    "Save `model`'s weights (`fn.pth`) and a JSON sidecar (`fn.json`) with seed, device, versions and checksum."
+               **meta):         # sidecar fields, e.g. sampling_rate_hz=20, component_order='ZNE'
+    "Save `model`'s weights (`fn.pth`) and a JSON sidecar (`fn.json`): seed, device, versions, checksum."
     fn = Path(fn)
     fn.parent.mkdir(parents=True, exist_ok=True)
     pth, tmp = fn.with_suffix('.pth'), fn.with_suffix('.pth.tmp')
@@ -480,43 +507,58 @@ def save_model(model:nn.Module, # a torch.nn.Module
 def load_sidecar(fn:str|Path) -> dict:
     "The JSON sidecar saved next to model `fn`."
     p = Path(fn).with_suffix('.json')
-    if not p.exists(): raise FileNotFoundError(f"No sidecar {p}: a seisnb model is saved as {p.with_suffix('.pth').name} + {p.name}")
+    if not p.exists():
+        raise FileNotFoundError(f"No sidecar {p}: a seisnb model is saved as {p.with_suffix('.pth').name} + "
+                                f"{p.name}")
     txt = p.read_text()
     if not txt.strip(): raise ValueError(f"Sidecar {p} is empty; expected the JSON written by save_model")
     try: side = json.loads(txt)
-    except json.JSONDecodeError as e: raise ValueError(f"Sidecar {p} is not valid JSON ({e}); it is truncated or not a seisnb sidecar") from e
-    if not isinstance(side, dict): raise ValueError(f"Sidecar {p} holds a {type(side).__name__}; expected a JSON object")
+    except json.JSONDecodeError as e:
+        raise ValueError(f"Sidecar {p} is not valid JSON ({e}); "
+                         "it is truncated or not a seisnb sidecar") from e
+    if not isinstance(side, dict):
+        raise ValueError(f"Sidecar {p} holds a {type(side).__name__}; expected a JSON object")
     return side
 
 # %% ../nbs/00c_learn.ipynb #da993935
 def _read_weights(pth:Path, side:dict, map_location) -> dict:
     "The state_dict in `pth`, checked against the sidecar's checksum."
-    if not pth.exists(): raise FileNotFoundError(f"No weights file {pth} (its sidecar {pth.with_suffix('.json').name} exists)")
-    if pth.stat().st_size == 0: raise ValueError(f"Weights file {pth} is empty (0 bytes); save the model again")
+    if not pth.exists():
+        raise FileNotFoundError(f"No weights file {pth} (its sidecar {pth.with_suffix('.json').name} exists)")
+    if pth.stat().st_size == 0:
+        raise ValueError(f"Weights file {pth} is empty (0 bytes); save the model again")
     want = side.get('weights_sha256')
     if want and _sha256(pth) != want:
-        raise ValueError(f"Weights file {pth} ({pth.stat().st_size} bytes) does not match the SHA-256 in its sidecar "
+        raise ValueError(f"Weights file {pth} ({pth.stat().st_size} bytes) does not match the SHA-256 in "
+                         "its sidecar "
                          f"({want[:12]}...): it was truncated, corrupted or replaced after saving")
     try: sd = torch.load(pth, map_location=map_location, weights_only=True)
-    except Exception as e: raise ValueError(f"Weights file {pth} could not be read as torch weights ({type(e).__name__}: {e})") from e
+    except Exception as e:
+        raise ValueError(f"Weights file {pth} could not be read as torch weights "
+                         f"({type(e).__name__}: {e})") from e
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
-        raise ValueError(f"Weights file {pth} holds a {type(sd).__name__}; expected a state_dict of tensors (save_model)")
+        raise ValueError(f"Weights file {pth} holds a {type(sd).__name__}; expected a state_dict of tensors "
+                         "(save_model)")
     return sd
 
 # %% ../nbs/00c_learn.ipynb #500184f4
 def load_model(model:nn.Module, # an instance of the same architecture
                fn:str|Path,     # path given to `save_model`
-               **expect):       # sidecar fields that must match, e.g. sampling_rate_hz=20, input_shape=(3, 500)
-    "Load weights saved by `save_model` into `model` (weights_only, checksum checked), checking the sidecar against `expect`."
+               **expect):       # sidecar fields that must match, e.g. sampling_rate_hz=20
+    "Load weights saved by `save_model` into `model` (weights_only, checksum), checking the sidecar."
     side = load_sidecar(fn)
     for k, v in expect.items():
-        if k not in side: raise ValueError(f"Sidecar of {fn} has no field {k!r}; cannot check it against {v!r}")
-        if _jsonable(v) != side[k]: raise ValueError(f"Model {fn} was trained with {k}={side[k]!r}, but the input given has {k}={_jsonable(v)!r}")
+        if k not in side:
+            raise ValueError(f"Sidecar of {fn} has no field {k!r}; cannot check it against {v!r}")
+        if _jsonable(v) != side[k]:
+            raise ValueError(f"Model {fn} was trained with {k}={side[k]!r}, "
+                             f"but the input given has {k}={_jsonable(v)!r}")
     p = next(model.parameters(), None)
     sd = _read_weights(Path(fn).with_suffix('.pth'), side, p.device if p is not None else 'cpu')
     try: model.load_state_dict(sd)
     except RuntimeError as e:
-        raise ValueError(f"Weights in {Path(fn).with_suffix('.pth')} are for a {side.get('model_class')} with "
-                         f"{side.get('n_parameters')} parameters; the model given is a {type(model).__name__} with "
+        raise ValueError(f"Weights in {Path(fn).with_suffix('.pth')} are for a {side.get('model_class')} "
+                         f"with {side.get('n_parameters')} parameters; "
+                         f"the model given is a {type(model).__name__} with "
                          f"{n_params(model)}: {str(e).splitlines()[0]}") from e
     return model

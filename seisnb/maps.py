@@ -16,7 +16,7 @@ __all__ = ['natural_earth_dir', 'setup_cartopy', 'check_extent', 'crosses_antime
 
 # %% ../nbs/00d_maps.ipynb #0dfa9f52
 def natural_earth_dir() -> Path|None:
-    "Local Natural Earth folder in cartopy's layout (`$SEISNB_MAPS_DIR`, else the mirror's maps/natural_earth), or None."
+    "Local Natural Earth folder in cartopy's layout (`$SEISNB_MAPS_DIR`, else the mirror's), or None."
     env = os.environ.get('SEISNB_MAPS_DIR')
     cands = [Path(env).expanduser()] if env else []
     m = shared_data_dir()
@@ -34,7 +34,8 @@ def setup_cartopy() -> bool:
         return False
     d = natural_earth_dir()
     if d is None:
-        warn_once('maps:natural_earth', 'No local Natural Earth data (set SEISNB_MAPS_DIR or SEISNB_DATA_DIR): '
+        warn_once('maps:natural_earth', 'No local Natural Earth data (set SEISNB_MAPS_DIR or '
+                                        'SEISNB_DATA_DIR): '
                   'maps are drawn on plain lon/lat axes without coastlines')
         return False
     cartopy.config['pre_existing_data_dir'] = str(d)
@@ -44,12 +45,17 @@ def setup_cartopy() -> bool:
 def check_extent(extent) -> tuple[float, float, float, float]:
     "`extent` as four floats, checked: latitudes in [-90, 90] increasing, longitudes in [-180, 360]."
     try: e = tuple(float(v) for v in extent)
-    except (TypeError, ValueError) as err: raise ValueError(f"extent={extent!r}; expected (lon_min, lon_max, lat_min, lat_max) in degrees") from err
-    if len(e) != 4: raise ValueError(f"extent has {len(e)} values; expected 4: (lon_min, lon_max, lat_min, lat_max)")
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"extent={extent!r}; "
+                         "expected (lon_min, lon_max, lat_min, lat_max) in degrees") from err
+    if len(e) != 4:
+        raise ValueError(f"extent has {len(e)} values; expected 4: (lon_min, lon_max, lat_min, lat_max)")
     lo0, lo1, la0, la1 = e
-    if not -90 <= la0 < la1 <= 90: raise ValueError(f"latitudes {la0}..{la1}; expected -90 <= lat_min < lat_max <= 90")
+    if not -90 <= la0 < la1 <= 90:
+        raise ValueError(f"latitudes {la0}..{la1}; expected -90 <= lat_min < lat_max <= 90")
     if not (-180 <= lo0 <= 360 and -180 <= lo1 <= 360) or lo0 == lo1:
-        raise ValueError(f"longitudes {lo0}..{lo1}; expected two different values in [-180, 360] (lon_min > lon_max: across 180°)")
+        raise ValueError(f"longitudes {lo0}..{lo1}; expected two different values in [-180, 360] (lon_min > "
+                         "lon_max: across 180°)")
     return e
 
 # %% ../nbs/00d_maps.ipynb #ed3b4b3a
@@ -86,9 +92,9 @@ def in_box(lon, lat,       # degrees
     return (lo >= a - margin) & (lo <= b + margin) & (la >= e[2] - margin) & (la <= e[3] + margin)
 
 # %% ../nbs/00d_maps.ipynb #98998c88
-def plate_boundaries(extent:tuple|None=None, # (lon_min, lon_max, lat_min, lat_max) to keep (1° margin); None: all
+def plate_boundaries(extent:tuple|None=None, # (lon_min, lon_max, lat_min, lat_max) to keep (1° margin)
                     ) -> list[tuple[str, np.ndarray]]:
-    "PB2002 plate boundaries as `(type, lonlat array)` pairs; [] (with one warning) when the data are not available."
+    "PB2002 plate boundaries as `(type, lonlat array)` pairs; [] (and one warning) without the data."
     try: p = fetch('pb2002', 'PB2002_boundaries.json')
     except FileNotFoundError:
         warn_once('maps:pb2002', 'PB2002 plate boundaries not found locally: maps are drawn without them')
@@ -110,7 +116,9 @@ def _cartopy_axes(extent, ax, figsize, resolution):
     a, b = lon_span(extent)
     c = (a + b)/2
     c = c - 360 if c > 180 else c
-    if ax is None: _, ax = plt.subplots(figsize=figsize, subplot_kw=dict(projection=ccrs.PlateCarree(central_longitude=c)))
+    if ax is None:
+        proj = ccrs.PlateCarree(central_longitude=c)
+        _, ax = plt.subplots(figsize=figsize, subplot_kw=dict(projection=proj))
     ax.set_extent([a - c, b - c, *extent[2:]], crs=ccrs.PlateCarree(central_longitude=c))
     ax.coastlines(resolution, lw=0.6)
     gl = ax.gridlines(draw_labels=True, lw=0.3, alpha=0.5)
@@ -130,12 +138,12 @@ def _plain_axes(extent, ax, figsize):
     return ax
 
 # %% ../nbs/00d_maps.ipynb #3aac12d8
-def map_axes(extent:tuple,            # (lon_min, lon_max, lat_min, lat_max), degrees; lon_min > lon_max across 180°
+def map_axes(extent:tuple,            # (lon_min, lon_max, lat_min, lat_max), degrees (see `check_extent`)
              ax=None,                 # existing axes (cartopy GeoAxes or plain); None: a new figure
              figsize=(6, 6),          # inches, for a new figure
              resolution:str='50m',    # Natural Earth coastline resolution
              plates:bool=True):       # draw the PB2002 plate boundaries
-    "Axes for a map of `extent`: cartopy with coastlines when available, else plain lon/lat axes (plot `wrap_lon(lon, extent)` on them)."
+    "Axes for a map of `extent`: cartopy with coastlines when available, else plain lon/lat axes (`wrap_lon`)."
     extent = check_extent(extent)
     geo = setup_cartopy() and (ax is None or hasattr(ax, 'projection'))
     ax = _cartopy_axes(extent, ax, figsize, resolution) if geo else _plain_axes(extent, ax, figsize)
@@ -146,5 +154,6 @@ def map_axes(extent:tuple,            # (lon_min, lon_max, lat_min, lat_max), de
     if plates:
         for i, (typ, a) in enumerate(plate_boundaries(extent)):
             x = a[:, 0] if geo else np.unwrap(wrap_lon(a[:, 0], extent), period=360)
-            ax.plot(x, a[:, 1], color='crimson', lw=1, label='PB2002 plate boundary' if i == 0 else None, **kw)
+            lab = 'PB2002 plate boundary' if i == 0 else None
+            ax.plot(x, a[:, 1], color='crimson', lw=1, label=lab, **kw)
     return ax

@@ -79,7 +79,8 @@ def bounds_error(key:str, value, bounds) -> str|None:
     if _is_range(bounds):
         lo = -math.inf if bounds[0] is None else bounds[0]
         hi = math.inf if bounds[1] is None else bounds[1]
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and lo <= value <= hi
+        num = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = num and value == value and lo <= value <= hi
         return None if ok else f'{key}={value!r} outside [{lo}, {hi}]'
     return None if value == bounds else f'{key}={value!r}, expected {bounds!r}'
 
