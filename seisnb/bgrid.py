@@ -39,7 +39,7 @@ def grid_centres(extent:tuple, # (lo, hi), degrees
         raise ValueError(f"extent {extent} must satisfy lo < hi with hi - lo a whole number of cells of {res} degrees")
     return np.round(lo + (np.arange(n) + 0.5) * res, 10)
 
-# %% ../nbs/02_bvalue_grid.ipynb #f1086d3a
+# %% ../nbs/02_bvalue_grid.ipynb #ff806c21
 def lon_extent(lon:tuple, # (west, east) bounds, degrees east, either convention; west > east: crosses 180°
               ) -> tuple:
     "The longitude extent as (west, east) with west in [-180, 180) and east = west + width (may exceed 180)."
@@ -53,7 +53,7 @@ def lon_extent(lon:tuple, # (west, east) bounds, degrees east, either convention
     w0 = round((w + 180) % 360 - 180, 10)
     return (w0, round(w0 + width, 10))
 
-# %% ../nbs/02_bvalue_grid.ipynb #efce36b2
+# %% ../nbs/02_bvalue_grid.ipynb #34d5e664
 def catalog_extent(lat, # event latitudes, degrees
                    lon, # event longitudes, degrees (either convention)
                    res:float=0.1, # cell size, degrees
@@ -104,7 +104,7 @@ def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
     w = wrap_lon(lo, '-180..180')
     return tn, la, np.where(w == lo, lo, np.round(w, 10)), mg   # rounded: 220.1 -> -139.9, not -139.90000000000001
 
-# %% ../nbs/02_bvalue_grid.ipynb #e4a269cb
+# %% ../nbs/02_bvalue_grid.ipynb #ee9be63f
 def _hash_arrays(arrays) -> str:
     h = hashlib.sha256()
     for a in arrays: h.update(np.ascontiguousarray(a).astype('<f8' if a.dtype.kind == 'f' else '<i8').tobytes())
@@ -145,7 +145,7 @@ class BGridSpec:
     @property
     def crosses_180(self) -> bool: return self.lon[1] > 180
 
-# %% ../nbs/02_bvalue_grid.ipynb #3f280970
+# %% ../nbs/02_bvalue_grid.ipynb #bbf2ed55
 @patch
 def units(self:BGridSpec) -> list:
     "Spatial work units: one per spatial chunk, as ((i0, i1), (j0, j1)) cell-index ranges."
@@ -167,7 +167,7 @@ def attrs(self:BGridSpec, chash:str, delta_m_source:str='declared') -> dict:
                 units=B_UNITS, format_version=2, checksum='crc32c per chunk (zarr v3 codec)',
                 source='seisnb.bgrid.compute_bgrid (Koehler et al., section 2.1)')
 
-# %% ../nbs/02_bvalue_grid.ipynb #1072cf20
+# %% ../nbs/02_bvalue_grid.ipynb #bf9824bd
 def _num(v, name, lo=None, hi=None, integer=False):
     ok = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(v)
     if ok and integer: ok = float(v) == int(v)
@@ -194,7 +194,7 @@ def _days(tn, start, end, t) -> tuple:
                          "(the default start is the first catalog day + t - 1 = a full window)")
     return str(start.date()), str(end.date())
 
-# %% ../nbs/02_bvalue_grid.ipynb #3368acc5
+# %% ../nbs/02_bvalue_grid.ipynb #30d45e04
 def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the default start/end
               r:float=0.6,                # stencil radius, degrees of arc
               t:int=365,                  # stencil length, days
@@ -231,7 +231,7 @@ def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the defau
     start, end = _days(tn, start, end, t)
     return BGridSpec(r, t, estimator, mc, delta_m, dm_min, bool(binning_correction), lat, lon, res, start, end, chunks)
 
-# %% ../nbs/02_bvalue_grid.ipynb #eb81bdca
+# %% ../nbs/02_bvalue_grid.ipynb #a3452464
 def _field_delta_m(mg, delta_m, mc, dm_min) -> tuple[float, str]:
     "(bin width, 'declared' or 'inferred') of a catalog's magnitudes, checked with the thresholds mc and dm_min."
     dm_min, mc = _num(dm_min, 'dm_min', 0), None if mc is None else _num(mc, 'mc')
@@ -257,7 +257,7 @@ def _window_b(m, spec:BGridSpec) -> tuple[float, int]:
     if spec.estimator in ('aki', 'tinti_mulargia'): return _SCALAR[spec.estimator](m, spec.mc, **kw), n
     return _SCALAR[spec.estimator](m, spec.dm_min, mc=spec.mc, in_time_order=True, **kw), n
 
-# %% ../nbs/02_bvalue_grid.ipynb #af19c8eb
+# %% ../nbs/02_bvalue_grid.ipynb #44e551ea
 def _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end,
           chunks=(512, 32, 32)) -> tuple[BGridSpec, str]:
     "(spec, delta_m source) of a field on the catalog `arrs`: region and bin width defaulted from the catalog."
@@ -289,7 +289,7 @@ def _dataset(spec, b, n, chash, times=None, lat_c=None, lon_c=None, delta_m_sour
     return xr.Dataset({'b': (('time', 'lat', 'lon'), b, B_ATTRS), 'n_events': (('time', 'lat', 'lon'), n, N_ATTRS)},
                       coords=crd, attrs=dict(spec.attrs(chash, delta_m_source), complete=True))
 
-# %% ../nbs/02_bvalue_grid.ipynb #47123def
+# %% ../nbs/02_bvalue_grid.ipynb #3051c9de
 def reference_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by time
                     r:float=0.6,               # stencil radius, degrees of arc
                     t:int=365,                 # stencil length, days (day d included)
@@ -427,7 +427,7 @@ def _cell_series(days, mags, D, t, bpos, m0, thr, eps, exact, c0, dmb, out_b, ou
             elif res > 2.0: res = 2.0
         out_b[d] = res
 
-# %% ../nbs/02_bvalue_grid.ipynb #52314661
+# %% ../nbs/02_bvalue_grid.ipynb #1508d16d
 @nb.njit(nogil=True, cache=True)
 def _unit_kernel(ev_day, ev_lat, ev_lon, ev_mag, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res, D, t,
                  bpos, m0, thr, eps, exact, c0, dmb):
@@ -474,7 +474,7 @@ def _estimator_args(spec:BGridSpec) -> tuple:
     exact = exact and spec.delta_m > 0          # continuous magnitudes: the exact form is Aki's
     return bpos, c0 - corr, (spec.dm_min - MAG_EPS) if bpos else -np.inf, MAG_EPS, exact, c0, spec.delta_m
 
-# %% ../nbs/02_bvalue_grid.ipynb #e5757172
+# %% ../nbs/02_bvalue_grid.ipynb #f46ad423
 def _unit_bounds(spec:BGridSpec, unit) -> tuple:
     (i0, i1), (j0, j1) = unit
     lat_c, lon_c = spec.lat_c[i0:i1], spec.lon_c[j0:j1]
@@ -541,7 +541,7 @@ def _store_attrs(p:Path) -> dict:
         raise ValueError(f"the b-value store {p} is damaged: its metadata (zarr.json) cannot be read "
                          f"({type(e).__name__}: {e}); {_recover_hint(p)}") from None
 
-# %% ../nbs/02_bvalue_grid.ipynb #127d0f25
+# %% ../nbs/02_bvalue_grid.ipynb #235abcc0
 VARS = ('b', 'n_events')
 
 def _chunk_files(p:Path, spec_chunks, shape, unit=None) -> list:
@@ -563,7 +563,7 @@ def _chunk_problem(path:Path) -> str|None:
     if not path.is_file(): return 'is missing'
     return None if _crc_ok(path.read_bytes()) else 'fails its crc32c checksum (the bytes on disk changed)'
 
-# %% ../nbs/02_bvalue_grid.ipynb #494967ad
+# %% ../nbs/02_bvalue_grid.ipynb #157f1cf0
 def verify_bgrid(store,     # path of a b-value store (complete or partial)
                  unit=None, # ((i0, i1), (j0, j1)): check only this unit's chunks; None: all
                  raise_:bool=True, # raise on the first damaged chunk; False: return the list
@@ -585,7 +585,7 @@ def verify_bgrid(store,     # path of a b-value store (complete or partial)
         bad.append(msg)
     return bad
 
-# %% ../nbs/02_bvalue_grid.ipynb #2331986c
+# %% ../nbs/02_bvalue_grid.ipynb #bc8457c0
 def open_bgrid(store,                   # path of a store written by `compute_bgrid`
                r:float|None=None,       # expected radius (degrees); None: any
                t:int|None=None,         # expected window (days); None: any
@@ -618,7 +618,7 @@ def open_bgrid(store,                   # path of a store written by `compute_bg
     except Exception as e:
         raise ValueError(f"the b-value store {p} cannot be opened ({type(e).__name__}: {e}); {_recover_hint(p)}") from None
 
-# %% ../nbs/02_bvalue_grid.ipynb #86828fef
+# %% ../nbs/02_bvalue_grid.ipynb #3ef8fc61
 def _encoding(spec:BGridSpec) -> dict:
     "zarr v3 codecs: zstd then a crc32c checksum of every chunk; NaN declared as b's fill value."
     from zarr.codecs import Crc32cCodec, ZstdCodec
@@ -642,7 +642,7 @@ def _create_store(part:Path, spec:BGridSpec, chash:str, delta_m_source:str):
     os.replace(init, part)
     _fsync_dir(part.parent)
 
-# %% ../nbs/02_bvalue_grid.ipynb #ef972188
+# %% ../nbs/02_bvalue_grid.ipynb #87aa666c
 def _fsync_dir(d:Path):
     fd = os.open(d, os.O_RDONLY)
     try: os.fsync(fd)
@@ -661,7 +661,7 @@ def _fsync_tree(root:Path):
 
 def _marker(part:Path, unit) -> Path: return part / '_done' / f'{unit[0][0]}_{unit[1][0]}'
 
-# %% ../nbs/02_bvalue_grid.ipynb #7dc8eb0b
+# %% ../nbs/02_bvalue_grid.ipynb #080c216f
 def _write_unit(part, unit, b, n, spec:BGridSpec):
     "Write one unit's chunks, flush them to disk (fsync), then write its completion marker atomically."
     import zarr
@@ -704,7 +704,7 @@ def _get_client(client):
     raise TypeError(f"client must be a distributed.Client, 'local' or a scheduler address string; "
                     f"got {type(client).__name__}")
 
-# %% ../nbs/02_bvalue_grid.ipynb #966c2d04
+# %% ../nbs/02_bvalue_grid.ipynb #cac4fe74
 def _execute(spec, ev, units, part, client, n_threads, bar, take):
     "Run the units on a dask client or a thread pool, calling `take(result, k)` as the k-th finishes."
     if client is not None:
@@ -749,7 +749,7 @@ def _reuse_complete(store:Path, attrs:dict, overwrite:bool):
     _discard(store, f'a different field: {diff}')
     return None
 
-# %% ../nbs/02_bvalue_grid.ipynb #4a67c9db
+# %% ../nbs/02_bvalue_grid.ipynb #8303991c
 def _resume_partial(part:Path, store:Path, spec:BGridSpec, attrs:dict, overwrite:bool):
     "(complete Dataset or None, partial usable?) for an existing partial store."
     try: pattrs = _store_attrs(part)
@@ -778,7 +778,7 @@ def _check_done_units(part:Path, spec:BGridSpec):
         warnings.warn(f"{part}: {len(lost)} unit(s) marked done had missing or damaged chunks "
                       f"(first: cells {lost[0]}); recomputing them")
 
-# %% ../nbs/02_bvalue_grid.ipynb #f41e2068
+# %% ../nbs/02_bvalue_grid.ipynb #df5fa904
 def _prepare_store(store, spec:BGridSpec, chash:str, overwrite:bool, delta_m_source:str='declared') -> tuple:
     "(complete Dataset or None, partial path): reuse a complete store, resume a partial one, or create one."
     store, part = Path(store), _partial(store)
@@ -805,7 +805,7 @@ def _finalize(part:Path, store:Path) -> xr.Dataset:
     _fsync_dir(store.parent)
     return open_bgrid(store)
 
-# %% ../nbs/02_bvalue_grid.ipynb #9b2cda62
+# %% ../nbs/02_bvalue_grid.ipynb #f5eed425
 def _warn_empty(spec:BGridSpec, arrs):
     "Warn that no event falls in any cylinder of the field (wrong region, dates or longitude convention?)."
     (la0, la1), (lo0, lo1) = catalog_extent(arrs[1], arrs[2], spec.res)

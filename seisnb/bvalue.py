@@ -22,7 +22,7 @@ BIN_TOL = 1e-4      # bin widths: a magnitude this close to a grid point (or to 
 MAG_RANGE = (-10., 15.)  # magnitudes outside are refused as impossible
 DELTA_M_CANDIDATES = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)  # bin widths `infer_delta_m` tries
 
-# %% ../nbs/01_bvalue.ipynb #0367e2f9
+# %% ../nbs/01_bvalue.ipynb #868e3dbe
 def _mags(mags, name='mags') -> np.ndarray:
     "Magnitudes as a 1-D float array; raises on NaN, infinities, impossible values or non-numeric input."
     try: m = np.asarray(mags, dtype=float)
@@ -42,7 +42,7 @@ def _mags(mags, name='mags') -> np.ndarray:
                          f"(first at index {i}: {float(m[i])!r}); expected earthquake magnitudes")
     return m
 
-# %% ../nbs/01_bvalue.ipynb #5b2e45d1
+# %% ../nbs/01_bvalue.ipynb #80ae69c7
 def _delta(delta_m, name='delta_m') -> float:
     "A bin width as a float; raises unless it is a finite number >= 0 (0 = continuous)."
     ok = isinstance(delta_m, (int, float, np.floating, np.integer)) and not isinstance(delta_m, bool)
@@ -61,7 +61,7 @@ def _mc(mc, name='mc') -> float:
         raise ValueError(f"{name} must be a finite magnitude in {list(MAG_RANGE)}; got {mc!r}")
     return float(mc)
 
-# %% ../nbs/01_bvalue.ipynb #12c1c944
+# %% ../nbs/01_bvalue.ipynb #87c16d2a
 def bin_magnitudes(mags,                  # magnitudes
                    delta_m:float=0.1,     # bin width (0: returned unchanged)
                    tol:float=BIN_TOL,     # bins: a value this close below a half bin rounds up
@@ -71,7 +71,7 @@ def bin_magnitudes(mags,                  # magnitudes
     if dm == 0: return m.copy()
     return np.round(np.floor(m / dm + 0.5 + tol) * dm, 10)
 
-# %% ../nbs/01_bvalue.ipynb #a21e3d40
+# %% ../nbs/01_bvalue.ipynb #ca87dc27
 def _off_grid(m, dm, tol=BIN_TOL) -> np.ndarray:
     "True where a magnitude is not within `tol` bins of a multiple of `dm`."
     k = m / dm
@@ -88,7 +88,7 @@ def infer_delta_m(mags,                          # magnitudes
         if not _off_grid(m, dm, tol).any(): return float(dm)
     return 0.0
 
-# %% ../nbs/01_bvalue.ipynb #0412139f
+# %% ../nbs/01_bvalue.ipynb #eb7b11a5
 def check_binning(mags,               # magnitudes
                   delta_m:float,      # declared bin width (0: continuous, nothing to check)
                   tol:float=BIN_TOL,  # bins: tolerance of the grid test
@@ -112,11 +112,19 @@ def _resolve_delta_m(m:np.ndarray, delta_m, who:str, thresholds:dict|None=None) 
     if delta_m is None:
         allv = np.r_[m, list(thr.values())]
         dm = infer_delta_m(allv) if len(allv) else 0.0
-        _log.info(f"{who}: delta_m inferred as {dm:g} from {len(m)} magnitudes")
+        _report_delta_m(who, dm, len(m))
         return dm
     check_binning(m, delta_m)
     for k, v in thr.items(): check_binning([v], delta_m, name=k)
     return _delta(delta_m)
+
+_reported = set()
+
+def _report_delta_m(who:str, dm:float, n:int):
+    "Log an inferred bin width: at INFO the first time for each function and width, then at DEBUG."
+    lvl = logging.DEBUG if (who, dm) in _reported else logging.INFO
+    _reported.add((who, dm))
+    _log.log(lvl, f"{who}: delta_m inferred as {dm:g} from {n} magnitudes (pass delta_m= to declare it)")
 
 def _alias(delta_m, dm, who):
     "The bin width from `delta_m` or the deprecated `dm=` keyword."
@@ -145,7 +153,7 @@ def _estimate(v, thr, dm, binning_correction, exact, clip, undefined) -> float:
     equal = v.max() - v.min() <= MAG_EPS
     return float(_finish(_b_from_mean(v.mean(), thr, dm, binning_correction, exact), len(v), equal, clip, undefined))
 
-# %% ../nbs/01_bvalue.ipynb #8bf57be5
+# %% ../nbs/01_bvalue.ipynb #7b75366c
 def _above(mags, mc, delta_m, who):
     "(magnitudes >= mc, bin width, mc) after validation."
     m, mc = _mags(mags), _mc(mc)
@@ -164,7 +172,7 @@ def b_aki(mags,                      # magnitudes
     m, dm, mc = _above(mags, mc, _alias(delta_m, dm, 'b_aki'), 'b_aki')
     return _estimate(m, mc, dm, binning_correction, False, clip, undefined)
 
-# %% ../nbs/01_bvalue.ipynb #bbf1c00e
+# %% ../nbs/01_bvalue.ipynb #ff19f88a
 def b_tinti_mulargia(mags,                    # magnitudes
                      mc:float,                # lowest complete bin (centre)
                      delta_m:float|None=None, # bin width (0: continuous, then equal to Aki); None: inferred
@@ -213,7 +221,7 @@ def _check_time_order(times, shape):
         raise ValueError(f"times must be non-decreasing (b-positive needs time order); time[{back[0]+1}] "
                          f"is before time[{back[0]}]: sort the catalog by time first")
 
-# %% ../nbs/01_bvalue.ipynb #345c0fbf
+# %% ../nbs/01_bvalue.ipynb #c0ee3f1a
 def _ordered_mags(mags, times, in_time_order:bool) -> np.ndarray:
     "Magnitudes whose time order is established: by `times`, by a catalog table's `time`, or by assertion."
     if isinstance(mags, pd.DataFrame):
@@ -228,7 +236,7 @@ def _ordered_mags(mags, times, in_time_order:bool) -> np.ndarray:
                          "time and mag columns, or in_time_order=True when mags are already in time order")
     return m
 
-# %% ../nbs/01_bvalue.ipynb #efe7d877
+# %% ../nbs/01_bvalue.ipynb #6278781f
 def _positive(mags, dm_min, delta_m, mc, times, in_time_order, who):
     "(positive differences >= dm_min, bin width, dm_min) after validation."
     m = _ordered_mags(mags, times, in_time_order)
@@ -253,7 +261,7 @@ def b_positive(mags,                      # magnitudes in time order (or a catal
     d, dm, thr = _positive(mags, dm_min, delta_m, mc, times, in_time_order, 'b_positive')
     return _estimate(d, thr, dm, binning_correction, False, clip, undefined)
 
-# %% ../nbs/01_bvalue.ipynb #b75ba700
+# %% ../nbs/01_bvalue.ipynb #6f04cc10
 def b_positive_exact(mags,                 # magnitudes in time order (or a catalog table: time, mag)
                      dm_min:float=0.1,     # smallest magnitude difference used
                      delta_m:float|None=None, # bin width; None: inferred
@@ -316,7 +324,7 @@ def _bins(m, dm):
                          f"{MAX_FMD_BINS:,} (check the magnitude column and delta_m)")
     return k0, np.bincount(k - k0)
 
-# %% ../nbs/01_bvalue.ipynb #5ce7465d
+# %% ../nbs/01_bvalue.ipynb #c313dccf
 MC_MAXC_VARIANTS = {'maxc': 0.0, 'maxc + 0.2': 0.2}   # label -> correction added to the modal bin
 
 def mc_label(correction:float|str=0.2) -> str:
