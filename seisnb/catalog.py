@@ -17,7 +17,7 @@ __all__ = ['CATALOG_COLUMNS', 'LIMITS', 'TIME_RANGE', 'LON_CONVENTIONS', 'EARTH_
            'wrap_lon', 'lon_in_range', 'great_circle_deg', 'haversine_km', 'validate_catalog', 'read_csv_catalog',
            'read_earthquakenpp', 'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text',
            'read_quakeml', 'read_gulia_wiemer', 'sniff_format', 'read_catalog', 'filter_catalog', 'catalog_summary',
-           'plot_epicentres', 'gr_fit', 'plot_fmd', 'plot_cumulative']
+           'map_ticks', 'plot_epicentres', 'gr_fit', 'plot_fmd', 'plot_cumulative']
 
 # %% ../nbs/00_catalog.ipynb #989cdf5a
 CATALOG_COLUMNS = ('time', 'latitude', 'longitude', 'depth_km', 'mag', 'mag_type', 'event_id')
@@ -796,6 +796,23 @@ def catalog_summary(df:pd.DataFrame,          # a catalog table
                 events_per_year_above_mc=yr[above].value_counts().sort_index().reindex(sorted(yr.unique()), fill_value=0),
                 mag_hist=pd.Series(b).value_counts().sort_index())
 
+# %% ../nbs/00_catalog.ipynb #1018f067
+def map_ticks(ax, extent, n_max:int=6):
+    "Integer-degree tick labels, at most `n_max` per axis, on a cartopy map or plain lon/lat axes (no crowding)."
+    import matplotlib.ticker as mticker
+    x0, x1, y0, y1 = extent
+    step = lambda w: next(s for s in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if abs(w) / s <= n_max)
+    sx, sy = step(x1 - x0), step(y1 - y0)
+    xs = np.arange(np.ceil(x0 / sx) * sx, x1 + 1e-9, sx)
+    ys = np.arange(np.ceil(y0 / sy) * sy, y1 + 1e-9, sy)
+    grid = [a for a in getattr(ax, 'artists', []) if type(a).__name__ == 'Gridliner']
+    for gl in grid:
+        gl.xlocator, gl.ylocator = mticker.FixedLocator(xs), mticker.FixedLocator(ys)
+    if not grid:
+        ax.set_xticks(xs)
+        ax.set_yticks(ys)
+    return ax
+
 # %% ../nbs/00_catalog.ipynb #77a983a2
 def _map_frame(df:pd.DataFrame, extent) -> tuple[pd.DataFrame, tuple, np.ndarray]:
     "Events inside `extent` sorted by magnitude, the extent and their longitudes, in 0..360 when it crosses 180°."
@@ -829,7 +846,7 @@ def plot_epicentres(df:pd.DataFrame,
     d, ext, lon = _map_frame(df, extent)
     color = color or ('depth' if df['depth_km'].notna().any() else 'time')
     if color not in ('depth', 'time', 'mag'): raise ValueError(f"color={color!r}; expected 'depth', 'time' or 'mag'")
-    ax = map_axes(ext, ax=ax)
+    ax = map_ticks(map_axes(ext, ax=ax), ext)
     kw = {}
     if hasattr(ax, 'projection'):
         import cartopy.crs as ccrs

@@ -121,6 +121,43 @@ def _planted_mainshocks(mainshocks, start, t_days, m_lo):
     return t, ms['longitude'].to_numpy(float), ms['latitude'].to_numpy(float), dep, mag
 
 # %% ../../nbs/00a_synth.ipynb #00148233
+def _check_etas(t_days, mu, k, alpha, c, p, b, mc, m_max, dm, d, q, depth_sd) -> float:
+    "Raise on impossible ETAS parameters; return the branching ratio (< 1 required)."
+    for nm, v, need in [('t_days', t_days, '> 0'), ('mu', mu, '>= 0'), ('k', k, '>= 0'), ('d', d, '> 0'),
+                        ('c', c, '> 0'), ('p', p, '> 1'), ('q', q, '> 1'), ('depth_sd', depth_sd, '>= 0')]:
+        op, lim = need.split()
+        if not (v > float(lim) if op == '>' else v >= float(lim)): raise ValueError(f"{nm} must be {need}; got {v!r}")
+    n_br = k * productivity_mean(alpha, b, mc, m_max, dm)
+    if not n_br < 1: raise ValueError(f"branching ratio k E[10^(alpha (m - m0))] = {n_br:.3f} >= 1: the cascade is "
+                                      "supercritical; lower k or alpha, or cap m_max")
+    return n_br
+
+def _generation0(rng, region, mu, t_days, bg_density, depth_km, b, m_lo, m_max, planted) -> dict:
+    "Background events (Poisson in time, uniform or weighted in space) plus the planted mainshocks."
+    n_bg = int(rng.poisson(mu * t_days))
+    lon, lat = _background_xy(n_bg, region, bg_density, rng)
+    pt, plon, plat, pdep, pmag = planted
+    return dict(t=np.r_[rng.uniform(0, t_days, n_bg), pt], lon=np.r_[lon, plon], lat=np.r_[lat, plat],
+                dep=np.r_[rng.uniform(*depth_km, n_bg), pdep], m=np.r_[gr_magnitudes(n_bg, b, m_lo, m_max, None, rng), pmag],
+                par=np.full(n_bg + len(pt), -1, np.int64))
+
+# %% ../../nbs/00a_synth.ipynb #eaddecc8
+def _children(P:dict, off:int, rng, t_days, k, alpha, c, p, b, m_lo, m_max, d, q, gamma, depth_km, depth_sd) -> dict:
+    "The direct aftershocks of the parents `P` (global offset `off`): Omori times, power-law offsets, GR magnitudes."
+    nk = rng.poisson(k * 10 ** (alpha * (P['m'] - m_lo)))
+    i = np.repeat(np.arange(len(nk)), nk)
+    t = P['t'][i] + omori_delays(len(i), c, p, rng)
+    keep = t < t_days
+    i, t = i[keep], t[keep]
+    r = power_law_distances(len(i), d * 10 ** (gamma * (P['m'][i] - m_lo)) if gamma else d, q, rng)
+    th = rng.uniform(0, 2 * np.pi, len(i))
+    la = P['lat'][i] + r * np.sin(th) / _KM_PER_DEG
+    lo = P['lon'][i] + r * np.cos(th) / (_KM_PER_DEG * np.cos(np.radians(P['lat'][i])))
+    return dict(t=t, lon=lo, lat=np.clip(la, -89.9, 89.9),
+                dep=_reflect(P['dep'][i] + depth_sd * rng.standard_normal(len(i)), *depth_km),
+                m=gr_magnitudes(len(i), b, m_lo, m_max, None, rng), par=off + i)
+
+# %% ../../nbs/00a_synth.ipynb #372142b9
 def simulate_etas(t_days:float=365.,        # duration (days)
                   region:tuple=(135., 146., 35., 46.), # (lon_min, lon_max, lat_min, lat_max), degrees
                   mu:float=10.,             # background rate (events per day in the region, magnitude >= mc)
@@ -146,38 +183,18 @@ def simulate_etas(t_days:float=365.,        # duration (days)
                  ) -> pd.DataFrame:
     "Simulate a space-time ETAS catalog (seeded, vectorised generation by generation)."
     region = _check_region(region)
-    for nm, v, need in [('t_days', t_days, '> 0'), ('mu', mu, '>= 0'), ('k', k, '>= 0'), ('d', d, '> 0'),
-                        ('c', c, '> 0'), ('p', p, '> 1'), ('q', q, '> 1'), ('depth_sd', depth_sd, '>= 0')]:
-        op, lim = need.split()
-        if not (v > float(lim) if op == '>' else v >= float(lim)): raise ValueError(f"{nm} must be {need}; got {v!r}")
-    n_br = k * productivity_mean(alpha, b, mc, m_max, dm)
-    if not n_br < 1: raise ValueError(f"branching ratio k E[10^(alpha (m - m0))] = {n_br:.3f} >= 1: the cascade is supercritical; lower k or alpha, or cap m_max")
+    n_br = _check_etas(t_days, mu, k, alpha, c, p, b, mc, m_max, dm, d, q, depth_sd)
     rng, m_lo, t0 = _rng(seed), mc - (dm or 0) / 2, pd.Timestamp(start, tz='UTC')
-    # generation 0: background + planted mainshocks
-    n_bg = int(rng.poisson(mu * t_days))
-    lon, lat = _background_xy(n_bg, region, bg_density, rng)
-    pt, plon, plat, pdep, pmag = _planted_mainshocks(mainshocks, t0, t_days, m_lo)
-    gen = [dict(t=np.r_[rng.uniform(0, t_days, n_bg), pt], lon=np.r_[lon, plon], lat=np.r_[lat, plat],
-                dep=np.r_[rng.uniform(*depth_km, n_bg), pdep], m=np.r_[gr_magnitudes(n_bg, b, m_lo, m_max, None, rng), pmag],
-                par=np.full(n_bg + len(pt), -1, np.int64))]
-    n_planted, total, g = len(pt), len(gen[0]['t']), 0
+    planted = _planted_mainshocks(mainshocks, t0, t_days, m_lo)
+    gen = [_generation0(rng, region, mu, t_days, bg_density, depth_km, b, m_lo, m_max, planted)]
+    total, g = len(gen[0]['t']), 0
     while len(gen[-1]['t']):
-        P, off = gen[-1], total - len(gen[-1]['t'])           # parents and their global offset
-        nk = rng.poisson(k * 10 ** (alpha * (P['m'] - m_lo)))
-        i = np.repeat(np.arange(len(nk)), nk)
-        t = P['t'][i] + omori_delays(len(i), c, p, rng)
-        keep = t < t_days
-        i, t = i[keep], t[keep]
-        r = power_law_distances(len(i), d * 10 ** (gamma * (P['m'][i] - m_lo)) if gamma else d, q, rng)
-        th = rng.uniform(0, 2 * np.pi, len(i))
-        la = P['lat'][i] + r * np.sin(th) / _KM_PER_DEG
-        lo = P['lon'][i] + r * np.cos(th) / (_KM_PER_DEG * np.cos(np.radians(P['lat'][i])))
-        gen.append(dict(t=t, lon=lo, lat=np.clip(la, -89.9, 89.9),
-                        dep=_reflect(P['dep'][i] + depth_sd * rng.standard_normal(len(i)), *depth_km),
-                        m=gr_magnitudes(len(i), b, m_lo, m_max, None, rng), par=off + i))
-        total += len(t); g += 1
-        if total > max_events: raise RuntimeError(f"ETAS cascade exceeded max_events={max_events} at generation {g} (branching ratio {n_br:.3f}); lower mu, k or t_days, or raise max_events")
-    return _assemble(gen, region, t0, dm, id_prefix, n_planted, dict(
+        gen.append(_children(gen[-1], total - len(gen[-1]['t']), rng, t_days, k, alpha, c, p, b, m_lo, m_max, d, q,
+                             gamma, depth_km, depth_sd))
+        total, g = total + len(gen[-1]['t']), g + 1
+        if total > max_events: raise RuntimeError(f"ETAS cascade exceeded max_events={max_events} at generation {g} "
+                                                  f"(branching ratio {n_br:.3f}); lower mu, k or t_days, or raise max_events")
+    return _assemble(gen, region, t0, dm, id_prefix, len(planted[0]), dict(
         t_days=t_days, region=region, mu=mu, k=k, alpha=alpha, c=c, p=p, b=b, mc=mc, m_max=m_max, dm=dm, d=d, q=q,
         gamma=gamma, start=str(t0), seed=seed if isinstance(seed, (int, np.integer)) else None, branching_ratio=n_br))
 
