@@ -79,3 +79,26 @@ def test_checker_on_examples(tmp_path):
 def test_chapter_opens_with_title_summary_and_prose(page):
     probs = opening_problems(NBS/page)
     assert not probs, f'{page}: ' + '; '.join(probs)
+
+# ---- papermill from the repository root -----------------------------------------------------
+_re_rel = re.compile(r"""['"]\.\./[^'"]*['"]|Path\(\s*['"]\.\.['"]\s*\)""")
+
+def cwd_relative_paths(nb_path:Path) -> list[str]:
+    "Code that reads or writes paths relative to `nbs/` (breaks `papermill nbs/X.ipynb out.ipynb` run from the root)."
+    out = []
+    for i, c in enumerate(json.loads(Path(nb_path).read_text(encoding='utf-8'))['cells']):
+        if c['cell_type'] != 'code': continue
+        for ln in _src(c).splitlines():
+            code = ln.split('#', 1)[0]
+            if _re_rel.search(code): out.append(f'cell {i}: {ln.strip()[:100]}')
+    return out
+
+def test_relative_path_checker():
+    assert _re_rel.search("EX = Path('../data/examples')") and not _re_rel.search("EX = examples_dir()")
+
+@pytest.mark.parametrize('page', [p for p in sidebar_entries() if (NBS/p).exists()])
+def test_runs_from_repository_root(page):
+    "No chapter depends on being run from nbs/: the README runs `papermill nbs/X.ipynb out.ipynb` from the root."
+    bad = cwd_relative_paths(NBS/page)
+    assert not bad, (f'{page}: paths relative to nbs/ (use seisnb.data.examples_dir() / shared_data_dir() or a '
+                     f'path built from the module):\n' + '\n'.join(bad))

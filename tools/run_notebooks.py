@@ -141,6 +141,11 @@ def main(argv=None):
     ap.add_argument('--no-param-sets', action='store_true', help=f'skip the parameter sets {sorted(PARAM_SETS)}')
     a = ap.parse_args(argv)
     nbs = [nb for nb in notebooks() if not a.only or nb.stem in a.only]
+    unknown = sorted(set(a.only or ()) - {nb.stem for nb in nbs})
+    if unknown:
+        print(f"error: no notebook {unknown} in {NBS}; expected stems like {[nb.stem for nb in notebooks()][:3]}",
+              file=sys.stderr)
+        return 2
     run_dir = Path(a.out) if a.out else ROOT/'runs'/datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')
     run_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(nb.stem, nb, run_dir, {}) for nb in nbs]
