@@ -50,7 +50,8 @@ def main():
         dls = s.dataloaders(np.arange(a.n), np.arange(0), bs=32, seed=a.seed)
         t0 = time.perf_counter(); nb = sum(len(xb) for xb, yb in dls.train); r['fastai DataLoader, bs=32 shuffled'] = nb / (time.perf_counter() - t0)
         res[chunks] = r
-    from seisnb.progressive import BValueNet, n_params
+    from seisnb.progressive import BValueNet
+    from seisnb.learn import n_params
     net = BValueNet(T, H); opt = torch.optim.Adam(net.parameters(), 1e-4, weight_decay=1e-5)
     xb, yb = torch.from_numpy(np.stack([s.block(i)[None] for i in range(32)])), torch.from_numpy(meta.label.to_numpy()[:32].astype(np.float32))
     ts = []

@@ -20,7 +20,8 @@ def main(argv=None):
     ap.add_argument('--repeats', type=int, default=5, help='alternating passes per method (the best is reported)')
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    from seisnb.progressive import synth_catalog, bstore, BValueNet, BlockDS, weighted_mae, n_params
+    from seisnb.progressive import synth_catalog, bstore, BValueNet, BlockDS, weighted_mae
+    from seisnb.learn import n_params
     from seisnb.bsamples import make_samples
     from fastai.learner import Learner
     from fastai.data.core import DataLoaders

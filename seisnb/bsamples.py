@@ -16,8 +16,8 @@ from fastcore.basics import patch
 from .bgrid import open_bgrid, day_index, _catalog_arrays
 
 # %% auto #0
-__all__ = ['cell_index', 'block_mean_counts', 'find_eq_samples', 'NeqPool', 'find_neq_pool', 'sample_neq', 'BlockSamples',
-           'make_samples']
+__all__ = ['cell_index', 'block_mean_counts', 'find_eq_samples', 'NeqPool', 'find_neq_pool', 'to_days', 'segment_index',
+           'sample_neq', 'BlockSamples', 'make_samples']
 
 # %% ../nbs/03_bvalue_samples.ipynb #463eff67
 def _field(ds, r=None, t=None, estimator=None) -> xr.Dataset:
@@ -172,6 +172,26 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
     prm = dict(m_lim=m_lim, l1_radius=l1_radius, days=int(days), min_mean_events=min_mean_events, block=[T, H, W])
     return NeqPool(ok, nm, ds.time.values.astype('datetime64[ns]'), lat_c, lon_c, prm, dict(n_large=len(big), n_large_in_field=n_excl_ev, n_available=int(ok.sum())))
 
+# %% ../nbs/03_bvalue_samples.ipynb #79a76efa
+def to_days(times) -> np.ndarray:
+    "Days (datetime64[D], UTC, timezone dropped) of datetimes, strings or Timestamps."
+    one = not isinstance(times, (pd.Series, pd.Index))
+    ix = pd.DatetimeIndex(np.atleast_1d(times) if one else times)
+    if ix.tz is not None: ix = ix.tz_convert('UTC').tz_localize(None)
+    return ix.values.astype('datetime64[D]')
+
+def segment_index(times,           # label days (datetime64)
+                  start,           # first day of segment 0
+                  segment_days:int # segment length, days (the paper's meta-epoch)
+                 ) -> np.ndarray:
+    "Segment of each label day: segment k covers [start + k*segment_days, start + (k+1)*segment_days)."
+    if int(segment_days) < 1: raise ValueError(f"segment_days must be >= 1; got {segment_days!r}")
+    d = (to_days(times) - to_days(start)[0]).astype(int)
+    if (d < 0).any():
+        raise ValueError(f"{(d < 0).sum()} label days lie before start={start}; earliest is {to_days(times).min()}")
+    return d // int(segment_days)
+
+
 # %% ../nbs/03_bvalue_samples.ipynb #995bce37
 def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
                eq:pd.DataFrame,        # the EQ samples to balance (`find_eq_samples`)
@@ -189,7 +209,7 @@ def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
     T = pool.params['block'][0]
     if (eq['i_time'] < T).any() or (eq['i_time'] >= len(pool.times)).any():
         raise ValueError(f"eq has label-day indices outside the pool's {T}..{len(pool.times) - 1} (found {int(eq['i_time'].min())}..{int(eq['i_time'].max())}): were eq and pool made from the same field and block?")
-    seg_eq = (eq['i_time'].to_numpy() - T) // segment_days
+    seg_eq = segment_index(pool.times[eq['i_time'].to_numpy()], pool.times[T], segment_days)
     rows, short = [], 0
     for s, k in zip(*np.unique(seg_eq, return_counts=True)):
         a, b = T + s * segment_days, min(T + (s + 1) * segment_days, len(pool.times))
@@ -239,7 +259,8 @@ class BlockSamples:
                  block:tuple=(512, 32, 32),   # (days, lat cells, lon cells)
                  var:str='b',                 # field variable served
                  cache_mb:float=256,          # LRU cache of decoded zarr chunks, MiB
-                 pool:NeqPool|None=None):     # the nEQ pool the samples came from (for figures)
+                 pool:NeqPool|None=None,      # the nEQ pool the samples came from (for figures)
+                 segment_days:int|None=None): # segment length the nEQ were balanced in, days (None: unknown)
         self.path = Path(ds) if isinstance(ds, (str, Path)) else None
         self.ds = _field(ds)
         self.T, self.H, self.W = _block(block, self.ds)
@@ -248,6 +269,8 @@ class BlockSamples:
         miss = [c for c in need if c not in meta.columns]
         if miss: raise ValueError(f"meta lacks columns {miss}; expected {need}")
         self.meta, self.var, self.pool = meta.reset_index(drop=True), var, pool
+        self.segment_start = pd.Timestamp(self.ds.time.values[self.T])   # first possible label day: segment 0 starts here
+        self.segment_days = None if segment_days is None else int(segment_days)
         it, il, jl = (self.meta[c].to_numpy() for c in ('i_time', 'i_lat', 'i_lon'))
         D, nla, nlo = self.ds.sizes['time'], self.ds.sizes['lat'], self.ds.sizes['lon']
         bad = (it < self.T) | (it >= D) | (il < self.H//2) | (il - self.H//2 + self.H > nla) | (jl < self.W//2) | (jl - self.W//2 + self.W > nlo)
@@ -304,7 +327,21 @@ def make_samples(catalog:pd.DataFrame,       # seisnb catalog table (sorted by t
     neq = sample_neq(pool, eq, per_eq, segment_days, seed)
     meta = pd.concat([eq, neq], ignore_index=True).sort_values(['time', 'label', 'i_lat', 'i_lon'], ascending=[True, False, True, True], kind='stable')
     if verbose: print(f'nEQ pool: {pool.counts["n_available"]:,} candidates; drew {len(neq)} nEQ for {len(eq)} EQ')
-    return BlockSamples(ds if isinstance(ds, (str, Path)) else field_, meta, block, cache_mb=cache_mb, pool=pool)
+    return BlockSamples(ds if isinstance(ds, (str, Path)) else field_, meta, block, cache_mb=cache_mb, pool=pool,
+                        segment_days=segment_days)
+
+# %% ../nbs/03_bvalue_samples.ipynb #652c7e56
+@patch
+def subset(self:BlockSamples, rows) -> BlockSamples:
+    "The samples at `rows` (a boolean mask over `.meta` or row numbers) on the same store, segments and pool."
+    rows = np.asarray(rows)
+    if rows.dtype == bool:
+        if len(rows) != len(self): raise ValueError(f"mask of {len(rows)} values for {len(self)} samples")
+        rows = np.flatnonzero(rows)
+    src = self.path if self.path is not None else self.ds
+    out = BlockSamples(src, self.meta.iloc[rows], (self.T, self.H, self.W), self.var, pool=self.pool,
+                       segment_days=self.segment_days)
+    return out
 
 # %% ../nbs/03_bvalue_samples.ipynb #2d969db3
 class _BlockDS:
