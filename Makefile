@@ -5,6 +5,7 @@
 #                input), then quarto render into _docs/; without quarto it stops there with an error
 #                telling how to install it (it never installs anything outside .venv, never sudo)
 #   make preview - the processed pages as plain HTML (nbconvert) in _docs_build/preview/
+#   make docs-check - build Quarto's input once and run the docs tests on it
 #   make lab   - JupyterLab on nbs/ with the seisnb kernel
 # Override CONSTRAINTS= (empty) or PYTHON= to use your own CUDA torch or interpreter.
 SHELL := /bin/bash
@@ -16,7 +17,7 @@ STAMP := $(VENV)/.seisnb-installed
 NBDEV_WORKERS ?= 2
 FLAGS ?=
 
-.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab
+.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab docs-check
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "error: no Python >= 3.10 found (tried python3.11, python3; got '$(PYTHON)'); seisnb is tested on Python 3.11: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -75,6 +76,11 @@ preview: install
 	@[ -d _docs_build/proc ] || $(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS)
 	$(BIN)/python tools/docs.py preview
 	@echo "open _docs_build/preview/index.html (or contents.html for the page list)"
+
+# The CI check of the docs up to Quarto's input, on one build (reused by `make preview` afterwards).
+docs-check: install
+	$(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS); \
+	SEISNB_DOCS_BUILD=_docs_build $(BIN)/python -m pytest tests/test_docs_build.py tests/test_docs_opening.py tests/test_docs_config.py -ra
 
 LAB_PORT ?= 8888
 lab: install

@@ -1,7 +1,6 @@
 """What can be checked of the Quarto docs site without Quarto: the site config parses, the
-sidebar lists every notebook in reading order and nothing else, and nbdev's notebook
-pre-processing (the step before `quarto render`) succeeds on every notebook."""
-import subprocess, sys, shutil
+sidebar lists every notebook in reading order and nothing else. nbdev's pre-processing (the step
+before `quarto render`) is checked on the executed notebooks in tests/test_docs_build.py."""
 from pathlib import Path
 import yaml
 
@@ -28,18 +27,5 @@ def test_sidebar_lists_every_notebook_in_order():
                                          'lettered notebooks of one chapter may be grouped by topic)'
     assert entries[0] == 'index.ipynb'
 
-def test_nbdev_preprocessing(tmp_path):
-    """nbdev's docs pre-processing (what `nbdev_docs` runs before Quarto) works on every notebook.
-
-    Calls `nbdev.serve.proc_nbs` directly: the `nbdev_proc_nbs` command first tries to install
-    Quarto and then runs a bare `pip install -e .[dev]` (outside any venv) when Quarto is missing."""
-    code = ('from nbdev.serve import proc_nbs\n'
-            'proc_nbs("nbs", n_workers=1)\n')
-    r = subprocess.run([sys.executable, '-c', code], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    try:
-        assert r.returncode == 0, r.stderr[-3000:]
-        out = ROOT/'_proc'
-        missing = [p.name for p in (ROOT/'nbs').glob('*.ipynb') if not (out/p.name).exists()]
-        assert not missing, f'not pre-processed: {missing}'
-    finally:
-        shutil.rmtree(ROOT/'_proc', ignore_errors=True)
+# nbdev's docs processing of every page is checked on the executed notebooks, the exact input of
+# `quarto render`, in tests/test_docs_build.py (one execution for all docs checks).

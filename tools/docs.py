@@ -272,12 +272,14 @@ def preview(proc_dir:Path=BUILD/'proc', out_dir:Path=BUILD/'preview', pages:list
 
 def quarto() -> str|None: return shutil.which('quarto')
 
-def render(proc_dir:Path=BUILD/'proc'):
-    "`quarto render` of Quarto's input; the site goes to `_docs/`."
-    subprocess.run(['quarto', 'render', str(proc_dir), '--no-cache'], check=True)
+def render(proc_dir:Path=BUILD/'proc', site_dir:Path=ROOT/'_docs') -> Path:
+    "`quarto render` of Quarto's input (nothing executed again); the site goes to `site_dir` (`_docs/`)."
+    subprocess.run([quarto() or 'quarto', 'render', str(proc_dir), '--no-cache', '--no-execute'], check=True)
     site = Path(proc_dir)/'_docs'
-    shutil.rmtree(ROOT/'_docs', ignore_errors=True)
-    shutil.move(str(site), str(ROOT/'_docs'))
+    if not site.is_dir(): raise RuntimeError(f'quarto render wrote no {site}')
+    shutil.rmtree(site_dir, ignore_errors=True)
+    shutil.move(str(site), str(site_dir))
+    return Path(site_dir)
 
 def _report(res:dict):
     print(f"executed {len(res['pages'])} pages in {res['execute_s']} s, processed in {res['process_s']} s "
