@@ -30,7 +30,8 @@ def check_waveforms(x,               # array (..., n_comp, n_samples)
     "Validate a waveform array of shape (..., n_comp, n_samples) and return it as a float ndarray."
     x = np.asarray(x)
     if np.iscomplexobj(x):
-        raise TypeError(f"{name} is complex ({x.dtype}); expected real samples (take .real or abs() explicitly)")
+        raise TypeError(f"{name} is complex ({x.dtype}); expected real samples (take .real or abs() "
+                        "explicitly)")
     if not np.issubdtype(x.dtype, np.number) or x.dtype == bool:
         raise TypeError(f"{name} has dtype {x.dtype}; expected a numeric array")
     if x.ndim < 2 or x.shape[-2] != n_comp:
@@ -71,7 +72,8 @@ def to_zne(x,                # array (..., n_comp, n_samples)
           ) -> np.ndarray:
     "Reorder components of `x` from the declared `order` into `target` (default 'ZNE')."
     x = np.asarray(x)
-    if not isinstance(order, str): raise TypeError(f"order={order!r} ({type(order).__name__}); expected a str")
+    if not isinstance(order, str):
+        raise TypeError(f"order={order!r} ({type(order).__name__}); expected a str")
     if x.ndim < 2 or x.shape[-2] != len(order):
         found = x.shape[-2] if x.ndim >= 2 else 'no'
         raise ValueError(f"Array of shape {x.shape} has {found} components on axis -2, "
@@ -92,7 +94,8 @@ def resample(x,             # array (..., n_samples)
         raise ValueError(f"Sampling rates must be positive and finite; got fs_in={fs_in}, fs_out={fs_out}")
     fr = Fraction(float(fs_out) / float(fs_in)).limit_denominator(1000)
     if abs(float(fr) - fs_out / fs_in) > 1e-9 * fs_out / fs_in:
-        raise ValueError(f"Cannot resample {fs_in} Hz -> {fs_out} Hz exactly: the ratio is not a fraction with denominator <= 1000")
+        raise ValueError(f"Cannot resample {fs_in} Hz -> {fs_out} Hz exactly: the ratio is not a fraction "
+                         "with denominator <= 1000")
     x = np.asarray(x, dtype=np.float64)
     if fr == 1: return x.copy()
     return signal.resample_poly(x, fr.numerator, fr.denominator, axis=axis, window=('kaiser', 5.0))
@@ -103,14 +106,15 @@ def normalize_windows(x,                  # array (..., 3, n_samples)
                       return_scale:bool=False, # also return the per-window maximum |amplitude|
                       demean:bool=True,   # remove each component's mean first (seisnb's convention)
                       dtype=np.float32):  # dtype of the returned windows
-    "Demean and divide each window by its max |amplitude| over the three components (Majstorovic et al. 2023)."
+    "Demean each window and divide it by its max |amplitude| over three components (Majstorovic et al. 2023)."
     if on_zero not in ('raise', 'flag'): raise ValueError(f"on_zero={on_zero!r}; expected 'raise' or 'flag'")
     x = check_waveforms(x)
     if demean: x = x - x.mean(axis=-1, keepdims=True)
     scale = np.abs(x).max(axis=(-2, -1))
     zero = scale == 0
     if zero.any():
-        idx = [tuple(int(i) for i in j) if len(j) > 1 else int(j[0]) for j in np.argwhere(np.atleast_1d(zero))[:5]]
+        first = np.argwhere(np.atleast_1d(zero))[:5]
+        idx = [tuple(int(i) for i in j) if len(j) > 1 else int(j[0]) for j in first]
         msg = f"{int(zero.sum())} all-zero window(s) (first at {idx}): the maximum |amplitude| is 0"
         if on_zero == 'raise':
             raise ValueError(msg + "; expected a non-zero window (pass on_zero='flag' to keep them as zeros)")
@@ -141,7 +145,8 @@ def window_samples(duration:float=WINDOW_S, # s
                   ) -> int:
     "Number of samples in a window of `duration` seconds at `fs` Hz (must be whole)."
     n = duration * fs
-    if abs(n - round(n)) > 1e-6 or round(n) < 1: raise ValueError(f"A {duration} s window at {fs} Hz is {n} samples; expected a positive whole number")
+    if abs(n - round(n)) > 1e-6 or round(n) < 1:
+        raise ValueError(f"A {duration} s window at {fs} Hz is {n} samples; expected a positive whole number")
     return int(round(n))
 
 def cut_window(x,          # array (..., n_comp, n_samples)
@@ -150,16 +155,19 @@ def cut_window(x,          # array (..., n_comp, n_samples)
               ) -> np.ndarray:
     "The window `x[..., start:start+n]`, raising if it does not fit inside the trace."
     x = np.asarray(x)
-    if n > x.shape[-1]: raise ValueError(f"Window of {n} samples is longer than the trace ({x.shape[-1]} samples)")
+    if n > x.shape[-1]:
+        raise ValueError(f"Window of {n} samples is longer than the trace ({x.shape[-1]} samples)")
     if start < 0 or start + n > x.shape[-1]:
-        raise ValueError(f"Window [{start}, {start+n}) does not fit inside the trace of {x.shape[-1]} samples; expected 0 <= start <= {x.shape[-1]-n}")
+        raise ValueError(f"Window [{start}, {start+n}) does not fit inside the trace of {x.shape[-1]} "
+                         f"samples; expected 0 <= start <= {x.shape[-1]-n}")
     return x[..., int(start):int(start)+n]
 
 # %% ../nbs/04_waveforms.ipynb #e24356ec
 def _spec_args(n, nperseg, noverlap):
     if nperseg > n: raise ValueError(f"nperseg={nperseg} is longer than the trace ({n} samples)")
     noverlap = nperseg // 2 if noverlap is None else noverlap
-    if not 0 <= noverlap < nperseg: raise ValueError(f"noverlap={noverlap}; expected 0 <= noverlap < nperseg={nperseg}")
+    if not 0 <= noverlap < nperseg:
+        raise ValueError(f"noverlap={noverlap}; expected 0 <= noverlap < nperseg={nperseg}")
     return nperseg, noverlap
 
 def spectrogram_axes(n:int,           # samples per trace
@@ -184,7 +192,8 @@ def log_spectrogram(x,                 # array (..., 3, n_samples)
     "log10 power spectrograms of shape (..., 3, F, T) of three-component traces."
     x = check_waveforms(x)
     nperseg, noverlap = _spec_args(x.shape[-1], nperseg, noverlap)
-    f, t, S = signal.spectrogram(x, fs=fs, window='hann', nperseg=nperseg, noverlap=noverlap, axis=-1, scaling='density')
+    f, t, S = signal.spectrogram(x, fs=fs, window='hann', nperseg=nperseg, noverlap=noverlap, axis=-1,
+                                 scaling='density')
     out = np.log10(S + floor).astype(np.float32)
     return (out, f, t) if return_axes else out
 
@@ -227,7 +236,8 @@ def _npz_channels(v, fn):
     a = np.asarray(v)
     if a.dtype.kind == 'S': a = np.char.decode(a, 'ascii')
     if a.dtype.kind != 'U':
-        raise ValueError(f"{fn}: field 'channels' has dtype {a.dtype}; expected a string such as 'HHE_HHN_HHZ'")
+        raise ValueError(f"{fn}: field 'channels' has dtype {a.dtype}; expected a string such as "
+                         "'HHE_HHN_HHZ'")
     return '_'.join(a.ravel().tolist())
 
 # %% ../nbs/04_waveforms.ipynb #17d2b901
@@ -238,7 +248,8 @@ def _npz_columns(data, fn, ch):
     if data.ndim != 2: raise ValueError(f"{fn}: field 'data' has shape {data.shape}; expected (n_samples, 3)")
     if len(order) == 1 and data.shape[1] == 3:     # PhaseNet convention: the one channel in the last column
         if data[:, :2].any():
-            raise ValueError(f"{fn}: channels={ch!r} names one channel but columns 0-1 of 'data' are not zero")
+            raise ValueError(f"{fn}: channels={ch!r} names one channel but columns 0-1 of 'data' "
+                             "are not zero")
         data = data[:, 2:]
     if data.shape[1] != len(order):
         raise ValueError(f"{fn}: field 'data' has shape {data.shape} but channels={ch!r} names {len(order)}"
@@ -247,7 +258,8 @@ def _npz_columns(data, fn, ch):
         raise ValueError(f"{fn}: channels={ch!r} gives components {order!r}; "
                          f"expected distinct letters from {COMPONENT_ORDER!r}")
     if 'Z' not in order:
-        raise ValueError(f"{fn}: channels={ch!r} has no vertical (Z) component; expected Z, alone or with N and E")
+        raise ValueError(f"{fn}: channels={ch!r} has no vertical (Z) component; expected Z, alone or with N "
+                         "and E")
     x = check_waveforms(data.T, n_comp=len(order), name=f"{fn.name} field 'data'")
     out = np.zeros((3, x.shape[-1]))
     for k, c in enumerate(order): out[COMPONENT_ORDER.index(c)] = x[k]
@@ -265,9 +277,11 @@ def read_npz(fn,               # path to a PhaseNet/DeepDenoiser .npz
         ch_file = _npz_channels(_npz_get(d, fn, 'channels'), fn)
     if data is None: raise KeyError(f"{fn}: no field 'data'; expected a PhaseNet/DeepDenoiser NPZ")
     if channels is not None and ch_file is not None and component_order(channels) != component_order(ch_file):
-        warnings.warn(f"{fn.name}: channels={channels!r} overrides the file's channels={ch_file!r}", stacklevel=2)
+        warnings.warn(f"{fn.name}: channels={channels!r} overrides the file's channels={ch_file!r}",
+                      stacklevel=2)
     ch = channels if channels is not None else ch_file
-    if ch is None: raise ValueError(f"{fn}: no field 'channels'; pass channels='ENZ' (the order of its columns)")
+    if ch is None:
+        raise ValueError(f"{fn}: no field 'channels'; pass channels='ENZ' (the order of its columns)")
     x, order = _npz_columns(np.asarray(data), fn, ch)
     dead = dead_components(x)
     return dict(data=x, fs=float(fs), p_sample=_npz_sample(itp, fn, 'itp', x.shape[-1]),
@@ -294,15 +308,18 @@ def write_seisbench(folder,            # output folder
     import h5py
     X = check_waveforms(X)
     if X.ndim != 3: raise ValueError(f"X has shape {X.shape}; expected (N, 3, n_samples)")
-    if len(metadata) != len(X): raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
-    if 'trace_sampling_rate_hz' not in metadata: raise KeyError("metadata needs a 'trace_sampling_rate_hz' column")
+    if len(metadata) != len(X):
+        raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
+    if 'trace_sampling_rate_hz' not in metadata:
+        raise KeyError("metadata needs a 'trace_sampling_rate_hz' column")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     md, names = metadata.reset_index(drop=True).copy(), []
     tmp_h5, tmp_csv = _atomic_path(folder/'waveforms.hdf5'), _atomic_path(folder/'metadata.csv')
     with h5py.File(tmp_h5, 'w') as f:
         g = f.create_group('data_format')
-        for k, v in dict(component_order='ZNE', dimension_order='CW', measurement='velocity', unit='counts').items():
+        for k, v in dict(component_order='ZNE', dimension_order='CW', measurement='velocity',
+                         unit='counts').items():
             g.create_dataset(k, data=v)
         for b, i0 in enumerate(range(0, len(X), bucket_size)):
             xb = X[i0:i0+bucket_size]
@@ -332,12 +349,13 @@ def _data_format(f, fn, key:str, default:str) -> str:
     if isinstance(v, np.ndarray) and v.size == 1: v = v.item()
     if isinstance(v, bytes): v = v.decode('ascii')
     if not isinstance(v, str):
-        raise TypeError(f"{fn}: data_format/{key} is {v!r} ({type(v).__name__}); expected a string like {default!r}")
+        raise TypeError(f"{fn}: data_format/{key} is {v!r} ({type(v).__name__}); expected a string like "
+                        f"{default!r}")
     return v
 
 # %% ../nbs/04_waveforms.ipynb #2569e722
 def _read_trace(f, fn, name, dims:str) -> np.ndarray:
-    "One trace (C, W) of a SeisBench HDF5, by plain or bucketed name, refusing names that point past a bucket."
+    "One trace (C, W) of a SeisBench HDF5 by plain or bucketed name, refusing names pointing past a bucket."
     m = _BUCKET.match(str(name))
     if not m:
         if f'data/{name}' not in f: raise KeyError(f"{fn}: trace {name!r} not in the file")
@@ -347,7 +365,8 @@ def _read_trace(f, fn, name, dims:str) -> np.ndarray:
     if key not in f: raise KeyError(f"{fn}: trace {name!r} points to {key!r}, which is not in the file")
     ds = f[key]
     if ds.ndim != 3: raise ValueError(f"{fn}: bucket {key!r} has shape {ds.shape}; expected 3 dimensions")
-    rows, nc, nw = (ds.shape[0], ds.shape[1], ds.shape[2]) if dims == 'CW' else (ds.shape[0], ds.shape[2], ds.shape[1])
+    rows, nc, nw = (ds.shape[0], ds.shape[1], ds.shape[2]) if dims == 'CW' else (ds.shape[0], ds.shape[2],
+                                                                                 ds.shape[1])
     if r >= rows or c > nc or n > nw:
         raise ValueError(f"{fn}: trace {name!r} points past bucket {key!r} of shape {ds.shape} "
                          f"({rows} rows, {nc} components, {nw} samples)")
@@ -364,7 +383,8 @@ def read_seisbench(folder,                 # folder with metadata.csv and wavefo
     folder = Path(folder)
     for fn in ('metadata.csv', 'waveforms.hdf5'):
         if not (folder/fn).exists():
-            raise FileNotFoundError(f"{folder/fn} not found; a SeisBench dataset is a folder with metadata.csv "
+            raise FileNotFoundError(f"{folder/fn} not found; a SeisBench dataset is a folder with "
+                                    "metadata.csv "
                                     "and waveforms.hdf5")
     if component_order is not None and not isinstance(component_order, str):
         raise TypeError(f"component_order={component_order!r}; expected a str such as 'ZNE'")
@@ -374,17 +394,22 @@ def read_seisbench(folder,                 # folder with metadata.csv and wavefo
         bad = md['trace_sampling_rate_hz'] != fs
         if bad.any():
             raise ValueError(f"{int(bad.sum())} traces have trace_sampling_rate_hz="
-                             f"{md.loc[bad, 'trace_sampling_rate_hz'].iloc[0]}; expected {fs} (resample explicitly)")
+                             f"{md.loc[bad, 'trace_sampling_rate_hz'].iloc[0]}; expected {fs} (resample "
+                             "explicitly)")
     h5 = folder/'waveforms.hdf5'
     with h5py.File(h5, 'r') as f:
-        order, dims = _data_format(f, h5, 'component_order', 'ZNE'), _data_format(f, h5, 'dimension_order', 'CW')
+        order, dims = _data_format(f, h5, 'component_order', 'ZNE'), _data_format(f, h5, 'dimension_order',
+                                                                                  'CW')
         if component_order is not None and order != component_order:
-            raise ValueError(f"waveforms.hdf5 declares component_order={order!r}; expected {component_order!r}")
-        if dims not in ('CW', 'WC'): raise ValueError(f"{h5}: dimension_order={dims!r}; expected 'CW' or 'WC'")
+            raise ValueError(f"waveforms.hdf5 declares component_order={order!r}; expected "
+                             f"{component_order!r}")
+        if dims not in ('CW', 'WC'):
+            raise ValueError(f"{h5}: dimension_order={dims!r}; expected 'CW' or 'WC'")
         out = [to_zne(check_waveforms(_read_trace(f, h5, nm, dims), len(order), name=f'trace {nm!r}'), order)
                for nm in md['trace_name']]
     ns = {o.shape for o in out}
-    if len(ns) > 1: raise ValueError(f"Traces have different shapes {sorted(ns)[:3]}; read them in groups of one length")
+    if len(ns) > 1:
+        raise ValueError(f"Traces have different shapes {sorted(ns)[:3]}; read them in groups of one length")
     return np.stack(out) if out else np.zeros((0, 3, 0)), md.reset_index(drop=True)
 
 # %% ../nbs/04_waveforms.ipynb #88dfa95c
@@ -412,7 +437,8 @@ def read_stead(hdf5,               # STEAD-style HDF5 file
     import h5py
     X, rows = [], []
     with h5py.File(hdf5, 'r') as f:
-        if 'data' not in f: raise KeyError(f"{hdf5} has no 'data' group; expected STEAD layout data/<trace_name>")
+        if 'data' not in f:
+            raise KeyError(f"{hdf5} has no 'data' group; expected STEAD layout data/<trace_name>")
         names = list(f['data'].keys()) if names is None else list(names)
         if not names: raise ValueError(f"{hdf5}: the 'data' group is empty; expected at least one trace")
         for nm in names:
@@ -420,7 +446,8 @@ def read_stead(hdf5,               # STEAD-style HDF5 file
             ds = f['data'][nm]
             a = np.asarray(ds[()])
             if a.ndim != 2 or a.shape[1] != len(order):
-                raise ValueError(f"{hdf5}: trace {nm!r} has shape {a.shape}; expected (n_samples, {len(order)})")
+                raise ValueError(f"{hdf5}: trace {nm!r} has shape {a.shape}; expected (n_samples, "
+                                 f"{len(order)})")
             X.append(to_zne(check_waveforms(a.T, len(order), name=f'{hdf5}: trace {nm!r}'), order))
             rows.append(_stead_row(nm, ds, fs))
     ns = {x.shape for x in X}
@@ -441,11 +468,12 @@ def _check_trace_names(names) -> list:
 def write_stead(hdf5,                   # output HDF5 file
                 X,                      # waveforms (N, 3, n_samples) in ZNE
                 metadata:pd.DataFrame): # one row per trace; needs trace_name, other columns become attributes
-    "Write ZNE waveforms (N, 3, n) as a STEAD-style HDF5 (data/<trace_name>, (n, 3) E, N, Z; metadata attributes)."
+    "Write ZNE waveforms (N, 3, n) as STEAD-style HDF5: data/<trace_name> (n, 3) E, N, Z, metadata attrs."
     import h5py
     X, hdf5 = check_waveforms(X), Path(hdf5)
     if X.ndim != 3: raise ValueError(f"X has shape {X.shape}; expected (N, 3, n_samples)")
-    if len(metadata) != len(X): raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
+    if len(metadata) != len(X):
+        raise ValueError(f"metadata has {len(metadata)} rows but X has {len(X)} traces")
     if 'trace_name' not in metadata: raise KeyError("metadata needs a 'trace_name' column")
     _check_trace_names(metadata['trace_name'])
     inv, tmp = {v: k for k, v in _STEAD_COLS.items()}, _atomic_path(hdf5)
@@ -453,7 +481,8 @@ def write_stead(hdf5,                   # output HDF5 file
         for x, (_, r) in zip(X, metadata.iterrows()):
             ds = f.create_dataset(f"data/{r['trace_name']}", data=to_zne(x, 'ZNE', 'ENZ').T)
             for k, v in r.items():
-                if k != 'trace_name' and not (isinstance(v, float) and np.isnan(v)): ds.attrs[inv.get(k, k)] = v
+                if k != 'trace_name' and not (isinstance(v, float) and np.isnan(v)):
+                    ds.attrs[inv.get(k, k)] = v
     os.replace(tmp, hdf5)
     return hdf5
 
@@ -466,7 +495,8 @@ def _trace_values(tr, gaps:str) -> np.ndarray:
         m = np.ma.getmaskarray(d)
         if gaps == 'raise':
             t = tr.stats.starttime + int(np.argmax(m)) / tr.stats.sampling_rate
-            raise ValueError(f"{tr.id}: {int(m.sum())} masked (gap) samples, the first at {t}; pass gaps='nan' "
+            raise ValueError(f"{tr.id}: {int(m.sum())} masked (gap) samples, the first at {t}; pass "
+                             "gaps='nan' "
                              "to mark them, or fill them explicitly")
         vals = vals.copy()
         vals[m] = np.nan
@@ -480,12 +510,15 @@ def _select_components(st, order:str, gaps:str, missing:str) -> dict:
         st.merge(method=0, fill_value=None)
         comps = [tr.stats.channel[-1:] for tr in st]
     extra = sorted(set(comps) - set(order))
-    if extra: raise ValueError(f"Stream has components {extra} besides {order!r}; select the channels to use first")
+    if extra:
+        raise ValueError(f"Stream has components {extra} besides {order!r}; select the channels to use first")
     for c in order:
         k = comps.count(c)
         if k > 1 or (k == 0 and missing == 'raise'):
-            raise ValueError(f"Stream has {k} traces of component {c!r} (components found: {''.join(comps) or 'none'}"
-                             f"); expected exactly one of each of {order!r} (merge gaps first, or gaps='nan')")
+            raise ValueError(f"Stream has {k} traces of component {c!r} (components found: "
+                             f"{''.join(comps) or 'none'}"
+                             f"); expected exactly one of each of {order!r} "
+                             "(merge gaps first, or gaps='nan')")
     if not comps: raise ValueError("Stream has no traces")
     return {c: st[comps.index(c)] for c in order if c in comps}
 
@@ -494,14 +527,16 @@ def stream_to_array(st,                # obspy Stream with one trace per compone
                     order:str=COMPONENT_ORDER, # components wanted, in this order
                     fs:float|None=None,# Hz: if given, every trace must have this rate
                     gaps:str='raise',  # 'raise' on gaps / masked samples, or 'nan' to mark them
-                    missing:str='raise'# 'raise' on a missing component, or 'zero' to fill it with zeros (warns)
+                    # 'raise' on a missing component, or 'zero' to fill it with zeros (warns)
+                    missing:str='raise'
                    ) -> tuple[np.ndarray, float, object]:
     "(3, n) array in `order`, sampling rate (Hz) and start time (UTCDateTime) of an ObsPy Stream."
     if gaps not in ('raise', 'nan'): raise ValueError(f"gaps={gaps!r}; expected 'raise' or 'nan'")
     if missing not in ('raise', 'zero'): raise ValueError(f"missing={missing!r}; expected 'raise' or 'zero'")
     trs = _select_components(st, order, gaps, missing)
     rates = {float(tr.stats.sampling_rate) for tr in trs.values()}
-    if len(rates) > 1: raise ValueError(f"Components have different sampling rates {sorted(rates)} Hz; expected one rate")
+    if len(rates) > 1:
+        raise ValueError(f"Components have different sampling rates {sorted(rates)} Hz; expected one rate")
     rate = rates.pop()
     if fs is not None and abs(rate - fs) > 1e-9:
         raise ValueError(f"Stream sampled at {rate} Hz; expected {fs} Hz (resample explicitly)")
@@ -514,12 +549,13 @@ def stream_to_array(st,                # obspy Stream with one trace per compone
         v = _trace_values(tr, gaps)[i0:i0+n]
         x[order.index(c), :len(v)] = v
     if len(trs) < len(order):
-        warnings.warn(f"Stream {st[0].id[:-1]}?: component(s) {''.join(c for c in order if c not in trs)} missing, "
+        warnings.warn(f"Stream {st[0].id[:-1]}?: component(s) {''.join(c for c in order if c not in trs)} "
+                      "missing, "
                       "filled with zeros (missing='zero')", stacklevel=2)
     return check_waveforms(x, len(order), name='stream', finite=gaps == 'raise'), rate, t0
 
 # %% ../nbs/04_waveforms.ipynb #085c7648
-def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_sample, optional s_sample, event_id
+def make_windows(records:list,          # dicts: data (3, n) ZNE, fs, p_sample, s_sample, event_id
                  fs:float=FS,           # Hz, output sampling rate
                  duration:float=WINDOW_S, # s, window length
                  p_offset:float|None=5.,  # s from window start to P; None: random in p_offset_range
@@ -530,13 +566,16 @@ def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_samp
                  on_zero:str='raise',   # normalisation of all-zero windows ('raise' or 'flag')
                  demean:bool=True,      # remove each component's mean before normalising
                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    "Earthquake windows around P and noise windows before P, resampled, normalised: (X (N,3,n) float32, y, meta)."
+    "Earthquake windows around P and noise windows before P, resampled and normalised: X (N,3,n), y, meta."
     rng, n = np.random.default_rng(seed), window_samples(duration, fs)
     X, rows, skipped = [], [], {'s_outside': 0, 'short_pre_p': 0, 'eq_window_outside_trace': 0}
     for k, r in enumerate(records):
-        if r.get('p_sample') is None: raise ValueError(f"record {k} ({r.get('trace_name', '?')}) has no P pick; earthquake and noise windows need p_sample")
+        if r.get('p_sample') is None:
+            raise ValueError(f"record {k} ({r.get('trace_name', '?')}) has no P pick; earthquake and noise "
+                             "windows need p_sample")
         x = resample(check_waveforms(r['data'], name=f"record {k}"), r['fs'], fs)
-        ratio = fs / r['fs']; p = r['p_sample'] * ratio
+        ratio = fs / r['fs']
+        p = r['p_sample'] * ratio
         s = None if r.get('s_sample') is None else r['s_sample'] * ratio
         ev = r.get('event_id', r.get('trace_name', str(k)))
         off = p_offset if p_offset is not None else rng.uniform(*p_offset_range)
@@ -553,7 +592,8 @@ def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_samp
             else:
                 j0 = int(rng.integers(0, j1 - n + 1))
                 X.append(cut_window(x, j0, n))
-                rows.append(dict(event_id=ev, trace_name=r.get('trace_name', str(k)), label=0, p_sample=np.nan, s_sample=np.nan, start_s=j0 / fs))
+                rows.append(dict(event_id=ev, trace_name=r.get('trace_name', str(k)), label=0,
+                                 p_sample=np.nan, s_sample=np.nan, start_s=j0 / fs))
     for why, c in skipped.items():
         if c: warnings.warn(f"make_windows skipped {c} window(s): {why.replace('_', ' ')}", stacklevel=2)
     if not X: raise ValueError(f"No window could be cut from {len(records)} records (skipped: {skipped})")
@@ -564,20 +604,28 @@ def make_windows(records:list,          # dicts with data (3, n) ZNE, fs, p_samp
 def records_from_metadata(X,                  # waveforms (N, 3, n) in ZNE
                           metadata:pd.DataFrame # SeisBench-style rows, one per trace
                          ) -> list[dict]:
-    "Records for `make_windows` from SeisBench-style metadata (traces without a P pick are skipped and counted)."
+    "Records for `make_windows` from SeisBench-style metadata (traces without a P pick skipped and counted)."
     X = check_waveforms(X)
-    if len(X) != len(metadata): raise ValueError(f"{len(X)} traces but {len(metadata)} metadata rows; expected one row per trace")
+    if len(X) != len(metadata):
+        raise ValueError(f"{len(X)} traces but {len(metadata)} metadata rows; expected one row per trace")
     for c in ('trace_sampling_rate_hz', 'trace_p_arrival_sample'):
-        if c not in metadata: raise KeyError(f"metadata has no {c!r} column (found {list(metadata.columns)[:8]}...)")
+        if c not in metadata:
+            raise KeyError(f"metadata has no {c!r} column (found {list(metadata.columns)[:8]}...)")
     md = metadata.reset_index(drop=True)
-    ids = md['source_id'] if 'source_id' in md else md.get('trace_name', pd.Series(np.arange(len(md)).astype(str)))
+    ids = md['source_id'] if 'source_id' in md else md.get('trace_name',
+                                                           pd.Series(np.arange(len(md)).astype(str)))
     recs, n_skip = [], 0
     for i, r in md.iterrows():
-        if pd.isna(r['trace_p_arrival_sample']): n_skip += 1; continue
+        if pd.isna(r['trace_p_arrival_sample']):
+            n_skip += 1
+            continue
         s = r.get('trace_s_arrival_sample', np.nan)
-        recs.append(dict(data=X[i], fs=float(r['trace_sampling_rate_hz']), p_sample=int(r['trace_p_arrival_sample']),
-                         s_sample=None if pd.isna(s) else int(s), event_id=str(ids[i]), trace_name=str(r.get('trace_name', i))))
-    if n_skip: warnings.warn(f"records_from_metadata skipped {n_skip} trace(s) without a P pick", stacklevel=2)
+        recs.append(dict(data=X[i], fs=float(r['trace_sampling_rate_hz']),
+                         p_sample=int(r['trace_p_arrival_sample']),
+                         s_sample=None if pd.isna(s) else int(s), event_id=str(ids[i]),
+                         trace_name=str(r.get('trace_name', i))))
+    if n_skip:
+        warnings.warn(f"records_from_metadata skipped {n_skip} trace(s) without a P pick", stacklevel=2)
     return recs
 
 # %% ../nbs/04_waveforms.ipynb #01ed7250
@@ -588,7 +636,8 @@ def split_by_event(event_ids,               # one id per window
                   ) -> np.ndarray:
     "Split label per window ('train'/'dev'/'test'), drawn by event so no event spans two splits."
     fr = np.asarray(fracs, dtype=float)
-    if len(fr) != len(names) or (fr < 0).any() or abs(fr.sum() - 1) > 1e-9: raise ValueError(f"fracs={fracs}; expected {len(names)} non-negative fractions summing to 1")
+    if len(fr) != len(names) or (fr < 0).any() or abs(fr.sum() - 1) > 1e-9:
+        raise ValueError(f"fracs={fracs}; expected {len(names)} non-negative fractions summing to 1")
     ids = pd.Series(np.asarray(event_ids).astype(str))
     uniq = np.sort(ids.unique())
     perm = np.random.default_rng(seed).permutation(len(uniq))
@@ -601,15 +650,19 @@ def split_by_event(event_ids,               # one id per window
 def read_deepdenoiser(folder=None,     # folder with train/*.npz (None: the shared data mirror)
                       n:int|None=None  # read only the first n files (sorted)
                      ) -> list[dict]:
-    "Records of the DeepDenoiser NPZ files (100 Hz, P at sample 3000) with event ids from the file names."
+    "Records of the DeepDenoiser NPZ files (100 Hz, P at sample 3000), station and event ids from the names."
     if folder is None:
         from .data import shared_data_dir
-        d = shared_data_dir(required=True); folder = d/'waveforms'/'deepdenoiser'
-    folder = Path(folder); fns = sorted((folder/'train').glob('*.npz')) or sorted(folder.glob('*.npz'))
+        folder = shared_data_dir(required=True)/'waveforms'/'deepdenoiser'
+    folder = Path(folder)
+    fns = sorted((folder/'train').glob('*.npz')) or sorted(folder.glob('*.npz'))
     if not fns: raise FileNotFoundError(f"No .npz files in {folder} or {folder/'train'}")
     recs = []
     for fn in fns[:n]:
         r = read_npz(fn, fs=100.)
-        r['event_id'] = fn.stem.split('_')[-1]     # NET_STA_YYYYmmddHHMMSSxx: origin-time stamp identifies the event
+        parts = fn.stem.split('_')            # NET_STA_YYYYmmddHHMMSScc[_k]
+        if len(parts) < 3: raise ValueError(f"{fn.name}: expected a name NET_STA_YYYYmmddHHMMSScc.npz")
+        # the time stamp identifies the event
+        r['station'], r['event_id'] = f'{parts[0]}.{parts[1]}', parts[2]
         recs.append(r)
     return recs

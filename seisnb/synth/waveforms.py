@@ -43,11 +43,14 @@ def ambient_noise(rng,            # numpy Generator
                   n:int,          # samples per window
                   fs:float=FS,    # Hz
                   n_comp:int=3):   # components
-    "Coloured ambient noise (n_win, n_comp, n) of unit std: microseism peak near 0.2 Hz, 1/f background, flat floor."
+    "Coloured ambient noise (n_win, n_comp, n), unit std: microseism peak near 0.2 Hz, 1/f background, floor."
     f = np.fft.rfftfreq(n, 1 / fs)[None, None]
-    fm = rng.uniform(0.12, 0.3, (n_win, 1, 1)); wm = rng.uniform(3, 30, (n_win, 1, 1))
-    slope = rng.uniform(0.3, 1.2, (n_win, 1, 1)); floor = rng.uniform(0.05, 0.5, (n_win, 1, 1))
-    gain = wm * np.exp(-0.5 * (np.log(np.maximum(f, 1e-3) / fm) / 0.35) ** 2) + np.maximum(f, 0.05) ** -slope + floor
+    fm = rng.uniform(0.12, 0.3, (n_win, 1, 1))
+    wm = rng.uniform(3, 30, (n_win, 1, 1))
+    slope = rng.uniform(0.3, 1.2, (n_win, 1, 1))
+    floor = rng.uniform(0.05, 0.5, (n_win, 1, 1))
+    micro = wm * np.exp(-0.5 * (np.log(np.maximum(f, 1e-3) / fm) / 0.35) ** 2)
+    gain = micro + np.maximum(f, 0.05) ** -slope + floor
     gain = gain * (f > 0.03)                                                  # instrument high-pass
     return _shaped_noise(rng, (n_win, n_comp, n), fs, np.sqrt(gain))
 
@@ -60,13 +63,15 @@ def _envelope(t, t0, rise, tau):
 def earthquake_signal(rng,          # numpy Generator
                       mag,          # (N,) magnitudes
                       dist_km,      # (N,) hypocentral distances, km
-                      p_idx,        # (N,) P arrival, samples from the window start (may be negative or beyond n)
+                      # (N,) P arrival, samples from the window start (may be negative or beyond n)
+                      p_idx,
                       n:int,        # samples per window
                       fs:float=FS   # Hz
                      ) -> tuple[np.ndarray, np.ndarray]:
     "Three-component (ZNE) earthquake signals (N, 3, n) with P and S; also the S sample of each window."
     mag, d, p_idx = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (mag, dist_km, p_idx))
-    N = len(mag); t = np.arange(n) / fs
+    N = len(mag)
+    t = np.arange(n) / fs
     s_idx = p_idx + d * (1 / VS - 1 / VP) * fs
     f = np.fft.rfftfreq(n, 1 / fs)[None, None]
     fc = brune_corner(mag)[:, None, None]
@@ -75,12 +80,14 @@ def earthquake_signal(rng,          # numpy Generator
     baz = rng.uniform(0, 2 * np.pi, N)
     for ph, (t_idx, Q, v, amp, pol) in enumerate([
             (p_idx, 300., VP, np.ones(N), np.stack([np.ones(N), 0.35 * np.cos(baz), 0.35 * np.sin(baz)], 1)),
-            (s_idx, 200., VS, a_ps, np.stack([0.3 * np.ones(N), np.abs(np.cos(baz)) + 0.3, np.abs(np.sin(baz)) + 0.3], 1))]):
+            (s_idx, 200., VS, a_ps, np.stack([0.3 * np.ones(N), np.abs(np.cos(baz)) + 0.3,
+                                              np.abs(np.sin(baz)) + 0.3], 1))]):
         tt = (d / v)[:, None, None]
         gain = 1 / (1 + (f / fc) ** 2) * np.exp(-np.pi * f * tt / Q) * hp
         w = _shaped_noise(rng, (N, 3, n), fs, gain)
         rise = rng.uniform(0.05, 0.3, (N, 1, 1)) * (1 + d[:, None, None] / 100)
-        tau = (0.5 + 0.6 * np.maximum(mag, 0) + 0.01 * d)[:, None, None] * rng.uniform(0.7, 1.4, (N, 1, 1)) * (1.5 if ph else 1.)
+        tau = (0.5 + 0.6 * np.maximum(mag, 0) + 0.01 * d)[:, None, None] * rng.uniform(0.7, 1.4, (N, 1, 1))
+        tau = tau * (1.5 if ph else 1.)
         env = _envelope(t[None, None], t_idx[:, None, None] / fs, rise, tau)
         out += w * env * (amp[:, None] * pol)[..., None]
     pk = np.abs(out).max(axis=(1, 2))
@@ -92,23 +99,30 @@ def add_disturbance(rng,            # numpy Generator
                     x,              # window (3, n), modified in place
                     kind:str,       # 'ambient', 'spike', 'transient' or 'harmonic'
                     fs:float=FS,    # Hz
-                    level:float=1.  # amplitude scale, e.g. the ambient-noise std (a disturbance is a random multiple of it)
+                    # amplitude scale, e.g. the ambient-noise std (a disturbance is a random multiple of it)
+                    level:float=1.
                    ):
-    "Add one disturbance of `kind` ('spike', 'transient', 'harmonic'; 'ambient' adds nothing) to window x (3, n) in place."
-    n = x.shape[-1]; t = np.arange(n) / fs
+    "Add one disturbance ('spike', 'transient', 'harmonic'; 'ambient': nothing) to window x (3, n) in place."
+    n = x.shape[-1]
+    t = np.arange(n) / fs
     if kind == 'ambient': return x
     if kind == 'spike':
-        i = rng.integers(0, n, rng.integers(1, 4)); comps = rng.random(3) < 0.6
+        i = rng.integers(0, n, rng.integers(1, 4))
+        comps = rng.random(3) < 0.6
         if not comps.any(): comps[rng.integers(3)] = True
-        x[np.ix_(comps, i)] += rng.choice([-1, 1], (comps.sum(), len(i))) * level * rng.uniform(5, 50, (comps.sum(), len(i)))
+        x[np.ix_(comps, i)] += rng.choice([-1, 1], (comps.sum(), len(i))) * level * rng.uniform(5, 50,
+                                                                                                (comps.sum(),
+                                                                                                 len(i)))
     elif kind == 'transient':
         t0, tau = rng.uniform(0, t[-1] - 1), rng.uniform(0.05, 0.5)
-        pulse = np.where(t >= t0, np.exp(-(t - t0) / tau), 0.) * np.cos(2 * np.pi * rng.uniform(2, 8) * (t - t0))
+        pulse = np.where(t >= t0, np.exp(-(t - t0) / tau),
+                         0.) * np.cos(2 * np.pi * rng.uniform(2, 8) * (t - t0))
         x += rng.normal(0, 1, (3, 1)) * level * rng.uniform(3, 30) * pulse
     elif kind == 'harmonic':
         f0, t0, dur = rng.uniform(1, 8), rng.uniform(-10, 20), rng.uniform(3, 20)
         am = np.exp(-0.5 * ((t - t0 - dur / 2) / (dur / 4)) ** 2)
-        tone = sum(rng.uniform(0.2, 1) / k * np.sin(2 * np.pi * k * f0 * t + rng.uniform(0, 2 * np.pi)) for k in (1, 2, 3) if k * f0 < fs / 2)
+        tone = sum(rng.uniform(0.2, 1) / k * np.sin(2 * np.pi * k * f0 * t + rng.uniform(0, 2 * np.pi))
+                   for k in (1, 2, 3) if k * f0 < fs / 2)
         x += rng.uniform(0.3, 1, (3, 1)) * level * rng.uniform(2, 15) * am * tone
     else: raise ValueError(f"Unknown disturbance kind {kind!r}; expected one of {NOISE_KINDS}")
     return x
@@ -116,7 +130,8 @@ def add_disturbance(rng,            # numpy Generator
 # %% ../../nbs/04a_synth_waveforms.ipynb #0c2c7a2e
 def _gr_mags(rng, n, lo, hi, b=1.):
     "Gutenberg-Richter magnitudes truncated to [lo, hi]."
-    beta = b * np.log(10); u = rng.random(n)
+    beta = b * np.log(10)
+    u = rng.random(n)
     return lo - np.log(1 - u * (1 - np.exp(-beta * (hi - lo)))) / beta
 
 def synth_windows(n_eq:int,                   # earthquake windows
@@ -128,16 +143,22 @@ def synth_windows(n_eq:int,                   # earthquake windows
                   dist_range:tuple=(3., 110.),# km, hypocentral distance range
                   noise_level:float=0.35,     # median ambient-noise std (same units as the amplitude law)
                   p_offset_min:float=1.,      # s, earliest P in the window
-                  kind_probs:tuple=(.4, .2, .2, .2), # probabilities of ambient/spike/transient/harmonic noise windows
+                  # probabilities of ambient/spike/transient/harmonic noise windows
+                  kind_probs:tuple=(.4, .2, .2, .2),
                   normalize:bool=True,        # demean and per-sample max-abs normalisation
                  ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     "Labelled synthetic windows: X float32 (N, 3, n) ZNE, y (1 earthquake, 0 noise) and a metadata table."
-    if n_eq < 0 or n_noise < 0 or n_eq + n_noise == 0: raise ValueError(f"n_eq={n_eq}, n_noise={n_noise}; expected non-negative counts, not both zero")
-    if not (0 < dist_range[0] < dist_range[1]): raise ValueError(f"dist_range={dist_range}; expected 0 < min < max (km)")
-    if abs(sum(kind_probs) - 1) > 1e-9 or len(kind_probs) != len(NOISE_KINDS): raise ValueError(f"kind_probs={kind_probs}; expected {len(NOISE_KINDS)} probabilities summing to 1")
+    if n_eq < 0 or n_noise < 0 or n_eq + n_noise == 0:
+        raise ValueError(f"n_eq={n_eq}, n_noise={n_noise}; expected non-negative counts, not both zero")
+    if not (0 < dist_range[0] < dist_range[1]):
+        raise ValueError(f"dist_range={dist_range}; expected 0 < min < max (km)")
+    if abs(sum(kind_probs) - 1) > 1e-9 or len(kind_probs) != len(NOISE_KINDS):
+        raise ValueError(f"kind_probs={kind_probs}; expected {len(NOISE_KINDS)} probabilities summing to 1")
     n = window_samples(duration, fs)
     tsp_max = dist_range[1] * (1 / VS - 1 / VP)
-    if p_offset_min + tsp_max + 2 > duration: raise ValueError(f"S-P time up to {tsp_max:.1f} s at {dist_range[1]} km does not fit a {duration} s window; expected a smaller dist_range")
+    if p_offset_min + tsp_max + 2 > duration:
+        raise ValueError(f"S-P time up to {tsp_max:.1f} s at {dist_range[1]} km does not fit a {duration} s "
+                         "window; expected a smaller dist_range")
     rng = np.random.default_rng(seed)
     mag = _gr_mags(rng, n_eq, *mag_range)
     d = np.sqrt(rng.uniform(dist_range[0] ** 2, dist_range[1] ** 2, n_eq))
@@ -152,7 +173,8 @@ def synth_windows(n_eq:int,                   # earthquake windows
     for i in range(n_eq, N): add_disturbance(rng, X[i], kinds[i], fs, level=sd[i])
     nan = np.full(n_noise, np.nan)
     meta = pd.DataFrame(dict(
-        event_id=[f'syn{seed}_eq{i:06d}' for i in range(n_eq)] + [f'syn{seed}_no{i:06d}' for i in range(n_noise)],
+        event_id=[f'syn{seed}_eq{i:06d}' for i in range(n_eq)]
+                 + [f'syn{seed}_no{i:06d}' for i in range(n_noise)],
         kind=kinds, label=np.r_[np.ones(n_eq, int), np.zeros(n_noise, int)],
         magnitude=np.r_[mag, nan], distance_km=np.r_[d, nan],
         p_sample=np.r_[np.round(p_s * fs), nan], s_sample=np.r_[np.round(s_idx), nan],
@@ -171,19 +193,24 @@ def synth_continuous(duration_s:float=3600.,  # s
                      noise_level:float=0.35,  # ambient-noise std
                      n_disturbances:int=20,   # spikes/transients/harmonic bursts inserted
                     ) -> tuple[np.ndarray, pd.DataFrame]:
-    "A (3, n) float32 continuous ZNE record with `n_events` synthetic earthquakes and a table of their P times (s)."
-    rng = np.random.default_rng(seed); n = int(round(duration_s * fs))
+    "A (3, n) float32 continuous ZNE record with `n_events` synthetic earthquakes; a table of P times (s)."
+    rng = np.random.default_rng(seed)
+    n = int(round(duration_s * fs))
     seg = 4096
     nseg = -(-n // seg)
-    x = (ambient_noise(rng, nseg, seg, fs) * noise_level * rng.lognormal(0, 0.2, (nseg, 1, 1))).transpose(1, 0, 2).reshape(3, -1)[:, :n]
+    x = ambient_noise(rng, nseg, seg, fs) * noise_level * rng.lognormal(0, 0.2, (nseg, 1, 1))
+    x = x.transpose(1, 0, 2).reshape(3, -1)[:, :n]
     ev_n = int(round(60 * fs))
-    mag = _gr_mags(rng, n_events, *mag_range); d = np.sqrt(rng.uniform(dist_range[0] ** 2, dist_range[1] ** 2, n_events))
+    mag = _gr_mags(rng, n_events, *mag_range)
+    d = np.sqrt(rng.uniform(dist_range[0] ** 2, dist_range[1] ** 2, n_events))
     tp = np.sort(rng.uniform(30, duration_s - 60, n_events))
     sig, s_idx = earthquake_signal(rng, mag, d, np.full(n_events, 5 * fs), ev_n, fs)
     for k in range(n_events):
-        i0 = int(round(tp[k] * fs)) - int(5 * fs); x[:, i0:i0 + ev_n] += sig[k]
+        i0 = int(round(tp[k] * fs)) - int(5 * fs)
+        x[:, i0:i0 + ev_n] += sig[k]
     for k in range(n_disturbances):
-        i0 = int(rng.integers(0, n - 500)); add_disturbance(rng, x[:, i0:i0 + 500], rng.choice(NOISE_KINDS[1:]), fs, level=noise_level)
+        i0 = int(rng.integers(0, n - 500))
+        add_disturbance(rng, x[:, i0:i0 + 500], rng.choice(NOISE_KINDS[1:]), fs, level=noise_level)
     cat = pd.DataFrame(dict(event_id=[f'cont{seed}_eq{k:04d}' for k in range(n_events)], p_time_s=tp,
                             s_time_s=tp + (s_idx - 5 * fs) / fs, magnitude=mag, distance_km=d))
     return x.astype(np.float32), cat
