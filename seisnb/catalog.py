@@ -8,16 +8,15 @@ import csv, io, re, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .data import fetch, map_axes
-from .bvalue import bin_magnitudes, check_binning, infer_delta_m, mc_maxc, mc_label, b_tinti_mulargia, b_aki, b_shi_bolt
+from .data import fetch
+from .bvalue import bin_magnitudes, infer_delta_m
 
 # %% auto #0
 __all__ = ['CATALOG_COLUMNS', 'LIMITS', 'TIME_RANGE', 'LON_CONVENTIONS', 'EARTH_RADIUS_KM', 'DUPLICATE_RULES', 'FDSN_NAMES',
-           'FDSN_NEED', 'FDSN_WRITE', 'GW_COLUMNS', 'READERS', 'ESTIMATORS_FMD', 'CatalogError', 'CatalogWarning',
-           'wrap_lon', 'lon_in_range', 'great_circle_deg', 'haversine_km', 'validate_catalog', 'read_csv_catalog',
+           'FDSN_NEED', 'FDSN_WRITE', 'GW_COLUMNS', 'READERS', 'CatalogError', 'CatalogWarning', 'wrap_lon',
+           'lon_in_range', 'great_circle_deg', 'haversine_km', 'validate_catalog', 'read_csv_catalog',
            'read_earthquakenpp', 'read_japan_usgs', 'read_comcat_csv', 'read_fdsn_text', 'write_fdsn_text',
-           'read_quakeml', 'read_gulia_wiemer', 'sniff_format', 'read_catalog', 'filter_catalog', 'catalog_summary',
-           'map_ticks', 'plot_epicentres', 'gr_fit', 'plot_fmd', 'plot_cumulative']
+           'read_quakeml', 'read_gulia_wiemer', 'sniff_format', 'read_catalog', 'filter_catalog']
 
 # %% ../nbs/00_catalog.ipynb #989cdf5a
 CATALOG_COLUMNS = ('time', 'latitude', 'longitude', 'depth_km', 'mag', 'mag_type', 'event_id')
@@ -764,171 +763,14 @@ def filter_catalog(df:pd.DataFrame,
     rep['n_out'] = int(keep.sum())
     return _report(df[keep].reset_index(drop=True), rep, df)
 
-# %% ../nbs/00_catalog.ipynb #e064e275
-def _delta_m(mag, delta_m) -> float:
-    "The bin width given (magnitudes off its grid are refused), or the one inferred from the magnitudes."
-    dm = infer_delta_m(mag) if delta_m is None else float(delta_m)
-    if delta_m is not None: check_binning(mag, dm)
-    if dm <= 0: raise ValueError(f"magnitudes are continuous (no bin width found, delta_m={dm:g}); expected binned "
-                                 "magnitudes or an explicit delta_m such as 0.1")
-    return dm
-
-# %% ../nbs/00_catalog.ipynb #22e16a93
-def catalog_summary(df:pd.DataFrame,          # a catalog table
-                    delta_m:float|None=None,  # magnitude bin width; None: inferred (reported)
-                    mc:float|None=None,       # completeness magnitude; None: maximum curvature
-                    mc_correction:float=0.0,  # added to the modal bin when mc is None (0: 'maxc', 0.2: 'maxc + 0.2')
-                   ) -> dict:
-    "Counts, time span, bin width, Mc (both maxc variants), magnitude histogram and events per year, all and above Mc."
-    if len(df) == 0: raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
-    dm = _delta_m(df['mag'], delta_m)
-    b = bin_magnitudes(df['mag'], dm)
-    mcs = {mc_label(c): mc_maxc(b, dm, correction=c) for c in (0.0, 0.2)}
-    mc_used = mcs[mc_label(mc_correction)] if mc is None and mc_correction in (0, 0.2) else (
-        mc_maxc(b, dm, correction=mc_correction) if mc is None else float(mc))
-    above, yr = b >= mc_used - 1e-9, df['time'].dt.year
-    return dict(n_events=len(df), t_start=df['time'].min(), t_end=df['time'].max(), delta_m=dm,
-                delta_m_inferred=delta_m is None, mag_min=float(df['mag'].min()), mag_max=float(df['mag'].max()),
-                mc_maxc=mcs['maxc'], mc_maxc_02=mcs['maxc + 0.2'], mc=mc_used,
-                mc_method='given' if mc is not None else mc_label(mc_correction), n_above_mc=int(above.sum()),
-                depth_known=float(df['depth_km'].notna().mean()), mag_types=df['mag_type'].value_counts().to_dict(),
-                events_per_year=yr.value_counts().sort_index(),
-                events_per_year_above_mc=yr[above].value_counts().sort_index().reindex(sorted(yr.unique()), fill_value=0),
-                mag_hist=pd.Series(b).value_counts().sort_index())
-
-# %% ../nbs/00_catalog.ipynb #1018f067
-def map_ticks(ax, extent, n_max:int=6):
-    "Integer-degree tick labels, at most `n_max` per axis, on a cartopy map or plain lon/lat axes (no crowding)."
-    import matplotlib.ticker as mticker
-    x0, x1, y0, y1 = extent
-    step = lambda w: next(s for s in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if abs(w) / s <= n_max)
-    sx, sy = step(x1 - x0), step(y1 - y0)
-    xs = np.arange(np.ceil(x0 / sx) * sx, x1 + 1e-9, sx)
-    ys = np.arange(np.ceil(y0 / sy) * sy, y1 + 1e-9, sy)
-    grid = [a for a in getattr(ax, 'artists', []) if type(a).__name__ == 'Gridliner']
-    for gl in grid:
-        gl.xlocator, gl.ylocator = mticker.FixedLocator(xs), mticker.FixedLocator(ys)
-    if not grid:
-        ax.set_xticks(xs)
-        ax.set_yticks(ys)
-    return ax
-
-# %% ../nbs/00_catalog.ipynb #77a983a2
-def _map_frame(df:pd.DataFrame, extent) -> tuple[pd.DataFrame, tuple, np.ndarray]:
-    "Events inside `extent` sorted by magnitude, the extent and their longitudes, in 0..360 when it crosses 180°."
-    x0, x1, y0, y1 = extent
-    d = df[lon_in_range(df['longitude'].to_numpy(), x0, x1) & df['latitude'].between(y0, y1).to_numpy()].sort_values('mag')
-    if wrap_lon(x0) <= wrap_lon(x1): return d, (wrap_lon(x0), wrap_lon(x1), y0, y1), d['longitude'].to_numpy()
-    e0 = wrap_lon(x0, '0..360')
-    return d, (e0, e0 + (x1 - x0) % 360, y0, y1), wrap_lon(d['longitude'].to_numpy(), '0..360')
-
-# %% ../nbs/00_catalog.ipynb #9905b682
-def _epicentre_legends(ax, sc, d, df, color, size):
-    "Colour bar naming what the colour encodes, and a legend of marker sizes."
-    cb = ax.figure.colorbar(sc, ax=ax, shrink=0.7, pad=0.08)
-    no_depth = df['depth_km'].isna().all()
-    cb.set_label({'depth': 'depth (km)', 'mag': 'magnitude',
-                  'time': 'origin time (year)' + ('; no depth in this catalog' if no_depth else '')}[color])
-    if len(d):
-        ms = [m for m in (3, 5, 7, 9) if d['mag'].min() <= m <= d['mag'].max() + 0.5]
-        for m in ms: ax.scatter([], [], s=size * 2.0 ** (m - d['mag'].min()), c='w', edgecolors='k', lw=0.5, label=f'M{m}')
-        ax.legend(loc='upper left', fontsize=7, framealpha=0.8)
-
-# %% ../nbs/00_catalog.ipynb #643d86ac
-def plot_epicentres(df:pd.DataFrame,
-                    extent:tuple=(135, 146, 35, 46), # (lon_min, lon_max, lat_min, lat_max), degrees; lon_min > lon_max crosses 180°
-                    color:str|None=None,  # 'depth', 'time' or 'mag'; None: depth if known, else time
-                    ax=None,              # axes to draw on (None: new `map_axes`)
-                    size:float=1.5,       # marker area (points^2) of the smallest event; doubles per magnitude unit
-                    title:str|None=None,  # axes title (None: the event count)
-                   ):
-    "Map of epicentres sized by magnitude and coloured by depth (or time/magnitude when depth is missing)."
-    d, ext, lon = _map_frame(df, extent)
-    color = color or ('depth' if df['depth_km'].notna().any() else 'time')
-    if color not in ('depth', 'time', 'mag'): raise ValueError(f"color={color!r}; expected 'depth', 'time' or 'mag'")
-    ax = map_ticks(map_axes(ext, ax=ax), ext)
-    kw = {}
-    if hasattr(ax, 'projection'):
-        import cartopy.crs as ccrs
-        kw = {'transform': ccrs.PlateCarree()}
-    c = {'depth': d['depth_km'], 'mag': d['mag'], 'time': _decimal_year(d['time']) if len(d) else d['mag']}[color]
-    s = size * 2.0 ** (d['mag'] - (d['mag'].min() if len(d) else 0))
-    sc = ax.scatter(lon, d['latitude'], s=s, c=c, cmap='viridis_r' if color == 'depth' else 'viridis',
-                    lw=0.2, edgecolors='k', alpha=0.8, zorder=3, **kw)
-    _epicentre_legends(ax, sc, d, df, color, size)
-    ax.set_title(title or f'{len(d):,} events', fontsize=9)
-    return ax
-
-# %% ../nbs/00_catalog.ipynb #9e11f776
-ESTIMATORS_FMD = {'tinti_mulargia': ('Tinti-Mulargia', b_tinti_mulargia), 'aki': ('Aki-Utsu', b_aki)}
-
-def gr_fit(mag, mc:float, delta_m:float, estimator:str='tinti_mulargia') -> dict:
-    "Gutenberg-Richter fit above `mc`: b, its Shi-Bolt standard error, a (log10 N(>=mc) + b mc) and n."
-    if estimator not in ESTIMATORS_FMD: raise ValueError(f"estimator={estimator!r}; expected one of {list(ESTIMATORS_FMD)}")
-    name, f = ESTIMATORS_FMD[estimator]
-    m = np.asarray(mag, float)
-    b = f(m, mc, delta_m=delta_m, clip=None, undefined=np.nan)
-    n = int((m >= mc - 1e-9).sum())
-    sb = b_shi_bolt(m, mc, delta_m=delta_m, b=b) if np.isfinite(b) else np.nan
-    return dict(b=b, b_err=sb, a=np.log10(n) + b * mc if n else np.nan, n=n, mc=mc, estimator=name)
-
-# %% ../nbs/00_catalog.ipynb #225e2269
-def _draw_gr(ax, m, mc, dm, estimator):
-    "The Gutenberg-Richter line N(>=M) = 10^(a - bM) above Mc, labelled with b, its error and the estimator."
-    g = gr_fit(m, mc, dm, estimator)
-    if not np.isfinite(g['b']): return
-    x = np.linspace(mc, m.max(), 50)
-    ax.semilogy(x, 10 ** (g['a'] - g['b'] * x), 'k-', lw=1,
-                label=f"GR fit ({g['estimator']}): b = {g['b']:.2f} ± {g['b_err']:.2f}, n = {g['n']:,}")
-
-# %% ../nbs/00_catalog.ipynb #f8f3e5a0
-def plot_fmd(df:pd.DataFrame,             # a catalog table
-             delta_m:float|None=None,     # magnitude bin width; None: inferred
-             ax=None,                     # axes to draw on (None: a new figure)
-             mc:float|None=None,          # completeness magnitude to mark; None: maximum curvature
-             mc_correction:float=0.0,     # when mc is None: 0 ('maxc') or 0.2 ('maxc + 0.2')
-             fit:bool=False,              # draw the Gutenberg-Richter fit above Mc with b, its error and Mc
-             estimator:str='tinti_mulargia', # b estimator of the fit: 'tinti_mulargia' (exact) or 'aki'
-            ):
-    "Frequency-magnitude distribution: incremental and cumulative counts, log scale, Mc marked and labelled."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(5, 4))
-    dm = _delta_m(df['mag'], delta_m)
-    m = bin_magnitudes(df['mag'], dm)
-    h = pd.Series(m).value_counts().sort_index()
-    ax.semilogy(h.index, h.values, 's', ms=3, mfc='none', label='incremental')
-    ax.semilogy(h.index, h.values[::-1].cumsum()[::-1], 'o', ms=3, label='cumulative N(≥M)')
-    lab = 'given' if mc is not None else mc_label(mc_correction)
-    mc = mc_maxc(m, dm, correction=mc_correction) if mc is None else float(mc)
-    ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc ({lab}) = {mc:.{max(1, -int(np.floor(np.log10(dm))))}f}')
-    if fit: _draw_gr(ax, m, mc, dm, estimator)
-    ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))}), bins of {dm:g}", ylabel='number of events')
-    ax.legend(fontsize=8)
-    return ax
-
-# %% ../nbs/00_catalog.ipynb #9235eb84
-def plot_cumulative(df:pd.DataFrame, # a catalog table sorted by time
-                    ax=None,          # axes to draw on (None: a new figure)
-                    mark:int=1,       # number of largest events to label
-                   ):
-    "Cumulative number of events through time, with the `mark` largest events labelled."
-    import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(6, 3.5))
-    t = df['time'].dt.tz_localize(None)
-    ax.step(t, np.arange(1, len(df) + 1), where='post', lw=1)
-    for i in df['mag'].nlargest(mark).index:
-        ax.axvline(t[i], color='crimson', lw=0.7, ls=':')
-        ax.annotate(f"M{df['mag'][i]:.1f} {t[i]:%Y-%m-%d}", (t[i], 0.95 * len(df)), fontsize=8, ha='right')
-    ax.set(xlabel='origin time (UTC)', ylabel='cumulative number of events')
-    return ax
-
 # %% ../nbs/00_catalog.ipynb #2a3fd23d
-_MOVED = ('MwRelation', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY', 'PRIORITY', 'PRIORITY_MW',
-          'canonical_mag_type', 'to_mw', 'homogenize_magnitudes')
+_MOVED = {**{k: 'magnitudes' for k in ('MwRelation', 'RELATIONS', 'MAG_TYPE_SPELLINGS', 'TYPE_MAP', 'PROXY', 'PRIORITY',
+                                      'PRIORITY_MW', 'canonical_mag_type', 'to_mw', 'homogenize_magnitudes')},
+          **{k: 'fmd' for k in ('catalog_summary', 'plot_epicentres', 'plot_fmd', 'plot_cumulative', 'gr_fit', 'map_ticks')}}
 
 def __getattr__(name):
-    "Names moved to `seisnb.magnitudes` (chapter 00g) still resolve from `seisnb.catalog`, for one release."
+    "Names moved to `seisnb.magnitudes` (00g) and `seisnb.fmd` (00h) still resolve from `seisnb.catalog`, for one release."
     if name in _MOVED:
-        from seisnb import magnitudes
-        return getattr(magnitudes, name)
+        import importlib
+        return getattr(importlib.import_module(f'seisnb.{_MOVED[name]}'), name)
     raise AttributeError(f"module 'seisnb.catalog' has no attribute {name!r}")

@@ -530,7 +530,8 @@ def test_read_catalog_unknown(tmp_path):
 def test_summary_binning(tmp_path):
     c = read_comcat_csv(comcat(tmp_path))
     with pytest.raises(ValueError, match=r"not on the declared delta_m=0.5 grid .* the bin width found in the data is delta_m=0.1"): catalog_summary(c, delta_m=0.5)
-    with pytest.raises(ValueError, match='magnitudes are continuous'): catalog_summary(c.assign(mag=c.mag + np.array([1e-3, 2.3e-3, 7.1e-3])))
+    with pytest.warns(CatalogWarning, match=r'magnitudes are continuous .* binned at delta_m=0.1 for the histogram'):
+        assert catalog_summary(c.assign(mag=c.mag + np.array([3.7e-4, 1.23e-3, 2.71e-3])))['delta_m'] == 0.1
     assert catalog_summary(c.assign(mag=c.mag + 0.01)).get('delta_m') == 0.01                     # 0.01 resolution: measured
 
 # --- homogenisation: regional types, relation types, presets, empty results -----------------------------------------------
