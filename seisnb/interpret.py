@@ -13,24 +13,28 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+from scipy.signal import hilbert
 from scipy.stats import rankdata
 
 # %% auto #0
-__all__ = ['flatten_sequential', 'lrp_steps', 'lrp', 'layer_sums', 'conservation_error', 'feature_maps', 'plot_feature_maps',
-           'channel_correlation', 'redundant_fraction', 'match_channels', 'class_prototype', 'amplitude_spectrum',
-           'log_amplitude_ratio', 'spectral_centroid', 'plot_relevance', 'relevance_spread', 'randomisation_check']
+__all__ = ['LRP_RULES', 'flatten_sequential', 'lrp_steps', 'lrp', 'layer_sums', 'conservation_error', 'feature_maps',
+           'plot_feature_maps', 'channel_correlation', 'redundant_fraction', 'match_channels', 'class_prototype',
+           'amplitude_spectrum', 'log_amplitude_ratio', 'spectral_centroid', 'plot_relevance', 'relevance_spread',
+           'randomisation_check', 'amplitude_envelope', 'saliency', 'randomisation_table']
 
 # %% ../nbs/06_interpret.ipynb #bac92ee8
 _PASS = (nn.ReLU, nn.LeakyReLU, nn.Dropout, nn.Identity)
 _POOL = (nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool1d, nn.AdaptiveMaxPool1d)
-_SUPPORTED = 'Conv1d, Linear, BatchNorm1d, ReLU, LeakyReLU, Dropout, Identity, Flatten, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d'
+_SUPPORTED = ('Conv1d, Linear, BatchNorm1d, ReLU, LeakyReLU, Dropout, Identity, Flatten, MaxPool1d, '
+              'AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d')
 
 def flatten_sequential(model:nn.Module, # an nn.Sequential, possibly nesting other nn.Sequential
                        prefix:str=''    # name prefix for nested layers
                       ) -> list[tuple[str, nn.Module]]:
     "The `(name, layer)` pairs of an `nn.Sequential` in order, nested Sequentials flattened."
     if not isinstance(model, nn.Sequential):
-        raise TypeError(f"LRP needs an nn.Sequential (nested Sequentials allowed), got {type(model).__name__}; "
+        raise TypeError(f"LRP needs an nn.Sequential (nested Sequentials allowed), "
+                        f"got {type(model).__name__}; "
                         "write the model as nn.Sequential(...) of supported layers")
     out = []
     for n, m in model.named_children():
@@ -42,7 +46,8 @@ def flatten_sequential(model:nn.Module, # an nn.Sequential, possibly nesting oth
 def _bn_affine(bn:nn.BatchNorm1d) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-channel scale and shift of a BatchNorm1d in eval mode."
     if bn.running_mean is None:
-        raise ValueError(f"{bn} has track_running_stats=False; LRP needs a BatchNorm1d with running statistics to fold it")
+        raise ValueError(f"{bn} has track_running_stats=False; "
+                         "LRP needs a BatchNorm1d with running statistics to fold it")
     s = bn.running_var.rsqrt() if bn.eps == 0 else (bn.running_var + bn.eps).rsqrt()
     if bn.affine: s = s * bn.weight
     t = -bn.running_mean * s + (bn.bias if bn.affine else 0)
@@ -66,7 +71,7 @@ def _linear_bwd(x, w, g): return g @ w
 # %% ../nbs/06_interpret.ipynb #095a77ca
 @dataclass
 class _Step:
-    "One layer as LRP sees it; affine steps carry weights, a forward `fn(x, w, b)` and its input gradient `bwd(x, w, g)`."
+    "One layer as LRP sees it: affine steps carry weights, `fn(x, w, b)` and input gradient `bwd(x, w, g)`."
     name: str
     kind: str            # 'affine', 'pool', 'pass', 'flatten'
     module: nn.Module
@@ -74,7 +79,7 @@ class _Step:
     w: torch.Tensor = None
     b: torch.Tensor = None
     bwd: object = None
-    cdim: int|None = None # input/weight dimension along which weight variants can be stacked (None: no stacking)
+    cdim: int|None = None # input/weight dimension on which weight variants can be stacked (None: no stacking)
 
     def forward(self, a):
         if self.kind == 'affine': return self.fn(a, self.w, self.b)
@@ -89,8 +94,10 @@ class _Step:
 def _conv1d_input_grad(x, w, g, stride, padding, dilation, groups):
     "Input gradient of a zero-padded Conv1d, contracted with g."
     if x.device.type != 'cpu' or groups != 1 or x.shape[1] > 8:
-        return torch.ops.aten.convolution_backward(g, x, w, None, stride, padding, dilation, False, [0], groups, (True, False, False))[0]
-    # few input channels (e.g. the three components): one matrix product for all taps, then a strided add per tap;
+        return torch.ops.aten.convolution_backward(g, x, w, None, stride, padding, dilation, False, [0],
+                                                   groups, (True, False, False))[0]
+    # few input channels (e.g. the three components): one matrix product for all taps,
+    # then a strided add per tap;
     # several times faster on CPU than the oneDNN kernel, which is tuned for wide layers
     (s,), (p,), (d,) = stride, padding, dilation
     (n, c, L), (o, _, k), Lo = x.shape, w.shape, g.shape[-1]
@@ -106,9 +113,11 @@ def _conv1d_input_grad(x, w, g, stride, padding, dilation, groups):
 def _affine_step(name, m):
     "An affine LRP step for a Conv1d or Linear layer `m`."
     b = None if m.bias is None else m.bias.detach()
-    if isinstance(m, nn.Linear): return _Step(name, 'affine', m, F.linear, m.weight.detach(), b, _linear_bwd, -1)
+    if isinstance(m, nn.Linear):
+        return _Step(name, 'affine', m, F.linear, m.weight.detach(), b, _linear_bwd, -1)
     if m.padding_mode != 'zeros':
-        raise ValueError(f"layer {name}: Conv1d padding_mode={m.padding_mode!r} is not supported by LRP; expected 'zeros'")
+        raise ValueError(f"layer {name}: Conv1d padding_mode={m.padding_mode!r} is not supported by LRP; "
+                         "expected 'zeros'")
     fn = partial(F.conv1d, stride=m.stride, padding=m.padding, dilation=m.dilation, groups=m.groups)
     if isinstance(m.padding, str): bwd = _autograd_bwd(fn)
     else: bwd = lambda x, w, g: _conv1d_input_grad(x, w, g, m.stride, m.padding, m.dilation, m.groups)
@@ -118,7 +127,8 @@ def _fold_bn(st:_Step, name:str, bn:nn.BatchNorm1d) -> _Step:
     "Fold BatchNorm1d `bn` into the affine step `st` before it."
     s, t = _bn_affine(bn)
     if st.w.shape[0] != s.shape[0]:
-        raise ValueError(f"layer {name}: BatchNorm1d has {s.shape[0]} features, but the layer before it has {st.w.shape[0]} outputs")
+        raise ValueError(f"layer {name}: BatchNorm1d has {s.shape[0]} features, "
+                         f"but the layer before it has {st.w.shape[0]} outputs")
     w = st.w * s.view((-1,) + (1,) * (st.w.dim() - 1))
     b = t if st.b is None else st.b * s + t
     return _Step(f'{st.name}+{name}', 'affine', st.module, st.fn, w, b, st.bwd, st.cdim)
@@ -139,8 +149,9 @@ def lrp_steps(model:nn.Module # nn.Sequential of supported layers (nested Sequen
         elif isinstance(m, _POOL): steps.append(_Step(name, 'pool', m))
         elif isinstance(m, nn.Flatten): steps.append(_Step(name, 'flatten', m))
         else:
-            raise NotImplementedError(f"layer {name} ({type(m).__name__}) is not supported by seisnb's LRP; supported layers: {_SUPPORTED}. "
-                                      "Explain the logits (drop a final Sigmoid/Softmax) and write custom blocks as nn.Sequential.")
+            raise NotImplementedError(f"layer {name} ({type(m).__name__}) is not supported by seisnb's LRP; "
+                                      f"supported layers: {_SUPPORTED}. Explain the logits (drop a final "
+                                      "Sigmoid/Softmax) and write custom blocks as nn.Sequential.")
     return steps
 
 # %% ../nbs/06_interpret.ipynb #97c8860c
@@ -161,25 +172,29 @@ def _lrp_epsilon(st:_Step, a, z, R, eps):
 
 # %% ../nbs/06_interpret.ipynb #95b77ed0
 def _lrp_alphabeta(st:_Step, a, z, R, alpha, beta, eps):
-    "Alpha-beta rule through one affine step with input `a` and output `z`; a signed input's two parts both counted."
+    "Alpha-beta rule through one affine step (input `a`, output `z`); both parts of a signed input counted."
     signed = bool(a.min() < 0)
-    wp = st.w.clamp(min=0); wn = st.w - wp
+    wp = st.w.clamp(min=0)
+    wn = st.w - wp
     bp, bn = (None, None) if st.b is None else (st.b.clamp(min=0), st.b.clamp(max=0))
     bdim = -1 if st.cdim == -1 else 1
     ap = a.clamp(min=0) if signed else a
     an = a - ap if signed else None
-    if st.cdim is not None:  # stacked: inputs [a+, a-] x weights [[w+, w-], [w-, w+]], one convolution per part
+    if st.cdim is not None:  # stacked: inputs [a+, a-] x weights [[w+, w-], [w-, w+]], one conv per part
         x = torch.cat([ap, an], st.cdim) if signed else ap
         Wp, Wn = (torch.cat([wp, wn], 1), torch.cat([wn, wp], 1)) if signed else (wp, wn)
         zp = st.fn(x, Wp, None)
         chan = (lambda v: v) if bdim == -1 else (lambda v: v.view((1, -1) + (1,) * (zp.dim() - 2)))
         if not beta: c = st.bwd(x, alpha * Wp, torch.div(R, zp.add_(eps if st.b is None else chan(bp + eps))))
-        else:  # z- = (z - b) - z+ needs no second forward; both parts share one input-gradient call (outputs stacked)
+        else:  # z- = (z - b) - z+ needs no second forward; both share one input-gradient call (stacked)
             zn = torch.sub(z, zp).add_(-eps if st.b is None else chan(bn - st.b - eps))
             zp.add_(eps if st.b is None else chan(bp + eps))
-            shape = list(zp.shape); shape[bdim] *= 2
-            s = zp.new_empty(shape); sp, sn = s.chunk(2, bdim)
-            torch.div(R, zp, out=sp); torch.div(R, zn, out=sn)
+            shape = list(zp.shape)
+            shape[bdim] *= 2
+            s = zp.new_empty(shape)
+            sp, sn = s.chunk(2, bdim)
+            torch.div(R, zp, out=sp)
+            torch.div(R, zn, out=sn)
             c = st.bwd(x, torch.cat([alpha * Wp, -beta * Wn], 0), s)
         Rin = x * c
         return sum(Rin.chunk(2, st.cdim)) if signed else Rin
@@ -200,35 +215,42 @@ def _target_index(y:torch.Tensor, target) -> torch.Tensor:
     t = torch.as_tensor(target, dtype=torch.long).flatten()
     if t.numel() == 1: t = t.expand(n)
     if t.numel() != n: raise ValueError(f"target has {t.numel()} entries; expected 1 or one per sample ({n})")
-    if (t < 0).any() or (t >= k).any(): raise ValueError(f"target {t.unique().tolist()} outside the model's {k} outputs (0..{k-1})")
+    if (t < 0).any() or (t >= k).any():
+        raise ValueError(f"target {t.unique().tolist()} outside the model's {k} outputs (0..{k-1})")
     return t
 
+# %% ../nbs/06_interpret.ipynb #b01888cd
 def lrp(model:nn.Module,         # nn.Sequential of supported layers (nested Sequentials allowed)
         x:torch.Tensor,          # input batch, e.g. (N, 3, 500) windows
-        target=None,             # output index to explain: int, one per sample, or None (the single logit / the argmax)
+        target=None,             # output to explain: int, one per sample, or None (the logit / the argmax)
         rule:str='epsilon',      # 'epsilon' or 'alphabeta'
         eps:float=1e-6,          # stabiliser added to denominators
         beta:float=0.0,          # alpha-beta rule: weight of negative contributions (alpha = 1 + beta)
         return_layers:bool=False # also return {layer name: relevance at its input}
        ):
     "Layer-wise relevance propagation: relevance with `x`'s shape, summing (about) to the explained output."
-    if rule not in ('epsilon', 'alphabeta'): raise ValueError(f"rule={rule!r}; expected 'epsilon' or 'alphabeta'")
+    if rule not in ('epsilon', 'alphabeta'):
+        raise ValueError(f"rule={rule!r}; expected 'epsilon' or 'alphabeta'")
     if beta < 0: raise ValueError(f"beta={beta}; expected beta >= 0 (alpha = 1 + beta)")
     if eps < 0: raise ValueError(f"eps={eps}; expected eps >= 0")
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"x must be a floating-point torch.Tensor, got {type(x).__name__} {getattr(x, 'dtype', '')}")
+        raise TypeError(f"x must be a floating-point torch.Tensor, "
+                        f"got {type(x).__name__} {getattr(x, 'dtype', '')}")
     steps = lrp_steps(model)
     p = next(model.parameters(), None)
-    if p is not None and p.dtype != x.dtype: raise TypeError(f"x has dtype {x.dtype} but the model's weights are {p.dtype}")
+    if p is not None and p.dtype != x.dtype:
+        raise TypeError(f"x has dtype {x.dtype} but the model's weights are {p.dtype}")
     acts = [x.detach()]
     with torch.no_grad():
         for st in steps:
             try: acts.append(st.forward(acts[-1]))
             except RuntimeError as e:
-                raise ValueError(f"layer {st.name} ({type(st.module).__name__}) failed on input of shape {tuple(acts[-1].shape)}: {e}") from e
+                raise ValueError(f"layer {st.name} ({type(st.module).__name__}) failed on input of shape "
+                                 f"{tuple(acts[-1].shape)}: {e}") from e
     y = acts[-1]
     if y.dim() == 1: y = y[:, None]
-    if y.dim() != 2: raise ValueError(f"model output has shape {tuple(acts[-1].shape)}; expected (N, n_outputs)")
+    if y.dim() != 2:
+        raise ValueError(f"model output has shape {tuple(acts[-1].shape)}; expected (N, n_outputs)")
     idx = _target_index(y, target).to(y.device)
     R = torch.zeros_like(y)
     R[torch.arange(len(y), device=y.device), idx] = y[torch.arange(len(y), device=y.device), idx]
@@ -249,6 +271,7 @@ def layer_sums(layers:dict # the second value returned by `lrp(..., return_layer
     "Relevance summed at each layer's input: one row per layer (output first), one column per sample."
     return pd.DataFrame({k: v.detach().flatten(1).sum(1).cpu().double().numpy() for k, v in layers.items()}).T
 
+# %% ../nbs/06_interpret.ipynb #6f567e66
 def conservation_error(layers:dict # the second value returned by `lrp(..., return_layers=True)`
                       ) -> float:
     "Largest relative deviation of any layer's relevance sum from the explained output's relevance."
@@ -265,8 +288,11 @@ def feature_maps(model:nn.Module,          # any torch model
     maps, hooks = {}, []
     for name, m in model.named_modules():
         if isinstance(m, layer_types):
-            hooks.append(m.register_forward_hook(lambda mod, inp, out, name=name: maps.__setitem__(name, out.detach().clone())))
-    if not hooks: raise ValueError(f"model has no layer of type {[t.__name__ for t in layer_types]}; found {sorted({type(m).__name__ for m in model.modules()})}")
+            hooks.append(m.register_forward_hook(lambda mod, inp, out,
+                                                 name=name: maps.__setitem__(name, out.detach().clone())))
+    if not hooks:
+        found = sorted({type(m).__name__ for m in model.modules()})
+        raise ValueError(f"model has no layer of type {[t.__name__ for t in layer_types]}; found {found}")
     was = model.training
     try:
         model.eval()
@@ -286,12 +312,14 @@ def plot_feature_maps(maps:dict,            # output of `feature_maps`
                       labels=None           # legend label per sample
                      ):
     "Feature maps per layer (rows) and channel (columns) with shared vertical scales."
-    if sharey not in ('layer', 'all', 'none'): raise ValueError(f"sharey={sharey!r}; expected 'layer', 'all' or 'none'")
+    if sharey not in ('layer', 'all', 'none'):
+        raise ValueError(f"sharey={sharey!r}; expected 'layer', 'all' or 'none'")
     layers = list(maps) if layers is None else list(layers)
     missing = [l for l in layers if l not in maps]
     if missing: raise KeyError(f"layers {missing} not in the feature maps; available: {list(maps)}")
     chans = list(range(channels)) if isinstance(channels, int) else list(channels)
-    fig, axs = plt.subplots(len(layers), len(chans), figsize=(1.6 * len(chans) + 1, 1.1 * len(layers) + 0.6), squeeze=False,
+    fig, axs = plt.subplots(len(layers), len(chans), figsize=(1.6 * len(chans) + 1, 1.1 * len(layers) + 0.6),
+                            squeeze=False,
                             sharex=True, sharey={'layer': 'row', 'all': True, 'none': False}[sharey])
     for i, l in enumerate(layers):
         m = maps[l].cpu().numpy()
@@ -312,14 +340,17 @@ def channel_correlation(fmap # one sample's feature map (C, L)
                        ) -> np.ndarray:
     "Pearson correlation between the channels of one feature map (C, L); NaN for constant channels."
     f = np.asarray(fmap, dtype=float)
-    if f.ndim != 2: raise ValueError(f"feature map has shape {f.shape}; expected (channels, length) of one sample")
+    if f.ndim != 2:
+        raise ValueError(f"feature map has shape {f.shape}; expected (channels, length) of one sample")
     f = f - f.mean(1, keepdims=True)
     n = np.sqrt((f ** 2).sum(1))
     with np.errstate(invalid='ignore', divide='ignore'):
         r = (f @ f.T) / np.outer(n, n)
-    r[n == 0] = np.nan; r[:, n == 0] = np.nan
+    r[n == 0] = np.nan
+    r[:, n == 0] = np.nan
     return r
 
+# %% ../nbs/06_interpret.ipynb #c5f8a864
 def redundant_fraction(fmap,              # one sample's feature map (C, L)
                        r_min:float=0.8    # correlation threshold
                       ) -> dict:
@@ -329,32 +360,42 @@ def redundant_fraction(fmap,              # one sample's feature map (C, L)
     with np.errstate(invalid='ignore'): has = (np.nan_to_num(r, nan=-2) > r_min).any(1)
     return dict(fraction=float(has.mean()), dead=int(np.isnan(np.diag(channel_correlation(fmap))).sum()))
 
+# %% ../nbs/06_interpret.ipynb #71cf425b
 def match_channels(ref,   # reference run's feature maps (C, L) or (N, C, L)
                    other  # the other run's maps of the same layer and samples
                   ) -> pd.DataFrame:
-    "For every reference channel, the best-correlated channel of another training run and its r (samples concatenated)."
+    "For each reference channel, the best-correlated channel of another run and its r (samples concatenated)."
     a, b = np.asarray(ref, dtype=float), np.asarray(other, dtype=float)
     if a.ndim == 2: a, b = a[None], b[None]
-    if a.shape[0] != b.shape[0] or a.shape[2:] != b.shape[2:]: raise ValueError(f"feature maps of shape {a.shape} and {b.shape}; expected the same samples and length")
+    if a.shape[0] != b.shape[0] or a.shape[2:] != b.shape[2:]:
+        raise ValueError(f"feature maps of shape {a.shape} and {b.shape}; "
+                         "expected the same samples and length")
     ca, cb = a.shape[1], b.shape[1]
-    r = channel_correlation(np.concatenate([a.transpose(1, 0, 2).reshape(ca, -1), b.transpose(1, 0, 2).reshape(cb, -1)]))[:ca, ca:]
+    r = channel_correlation(np.concatenate([a.transpose(1, 0, 2).reshape(ca, -1),
+                                            b.transpose(1, 0, 2).reshape(cb, -1)]))[:ca, ca:]
     rr = np.nan_to_num(r, nan=-2)
     best = rr.argmax(1)
-    return pd.DataFrame(dict(channel=np.arange(ca), best_match=best, r=np.where(rr.max(1) > -2, rr.max(1), np.nan)))
+    return pd.DataFrame(dict(channel=np.arange(ca), best_match=best,
+                             r=np.where(rr.max(1) > -2, rr.max(1), np.nan)))
 
 # %% ../nbs/06_interpret.ipynb #e7819989
 def _class_loss(out:torch.Tensor, target_class:int) -> torch.Tensor:
     "Per-sample training loss towards `target_class`: BCE on a single logit, cross-entropy otherwise."
     if out.dim() == 1: out = out[:, None]
     if out.shape[1] == 1:
-        if target_class not in (0, 1): raise ValueError(f"target_class={target_class}; a one-logit model has classes 0 and 1")
-        return F.binary_cross_entropy_with_logits(out[:, 0], torch.full_like(out[:, 0], float(target_class)), reduction='none')
-    if not 0 <= target_class < out.shape[1]: raise ValueError(f"target_class={target_class}; expected 0..{out.shape[1] - 1}")
-    return F.cross_entropy(out, torch.full((len(out),), target_class, dtype=torch.long, device=out.device), reduction='none')
+        if target_class not in (0, 1):
+            raise ValueError(f"target_class={target_class}; a one-logit model has classes 0 and 1")
+        return F.binary_cross_entropy_with_logits(out[:, 0], torch.full_like(out[:, 0], float(target_class)),
+                                                  reduction='none')
+    if not 0 <= target_class < out.shape[1]:
+        raise ValueError(f"target_class={target_class}; expected 0..{out.shape[1] - 1}")
+    return F.cross_entropy(out, torch.full((len(out),), target_class, dtype=torch.long, device=out.device),
+                           reduction='none')
 
+# %% ../nbs/06_interpret.ipynb #2671917d
 def class_prototype(model:nn.Module,     # trained model (weights are frozen, restored afterwards)
                     target_class:int=1,  # class to optimise towards (detector: 1 earthquake, 0 noise)
-                    init='zeros',        # 'zeros', 'random' (Gaussian ensemble) or a real sample tensor (C, L) / (K, C, L)
+                    init='zeros',        # 'zeros', 'random' (Gaussian ensemble) or samples (C, L) / (K, C, L)
                     n_iter:int=5000,     # iterations (paper: 5000)
                     lr:float=1e-2,       # Adam step size
                     shape:tuple=(3, 500),# input shape (C, L) for 'zeros'/'random'
@@ -362,16 +403,18 @@ def class_prototype(model:nn.Module,     # trained model (weights are frozen, re
                     random_std:float=1.0,# standard deviation of the random initialisation
                     seed:int=0,          # seed of the random initialisation
                    ) -> dict:
-    "Optimise inputs towards a class with frozen weights: {'x': (K, C, L), 'x0', 'loss': (n_iter + 1, K), 'proba': (K,)}."
+    "Optimise inputs towards a class, weights frozen: {'x': (K, C, L), 'x0', 'loss': (n_iter+1, K), 'proba'}."
     if n_iter < 1: raise ValueError(f"n_iter={n_iter}; expected at least 1 iteration")
     if isinstance(init, str):
         if init == 'zeros': x0 = torch.zeros((1, *shape))
-        elif init == 'random': x0 = torch.randn((n_random, *shape), generator=torch.Generator().manual_seed(seed)) * random_std
+        elif init == 'random':
+            x0 = torch.randn((n_random, *shape), generator=torch.Generator().manual_seed(seed)) * random_std
         else: raise ValueError(f"init={init!r}; expected 'zeros', 'random' or a tensor")
     else:
         x0 = torch.as_tensor(init, dtype=torch.float32)
         x0 = x0[None] if x0.dim() == 2 else x0
-        if x0.dim() != 3: raise ValueError(f"init tensor has shape {tuple(x0.shape)}; expected (C, L) or (K, C, L)")
+        if x0.dim() != 3:
+            raise ValueError(f"init tensor has shape {tuple(x0.shape)}; expected (C, L) or (K, C, L)")
     p = next(model.parameters())
     x = x0.clone().to(p).requires_grad_(True)
     flags, was = [q.requires_grad for q in model.parameters()], model.training
@@ -383,7 +426,8 @@ def class_prototype(model:nn.Module,     # trained model (weights are frozen, re
             l = _class_loss(model(x), target_class)
             losses.append(l.detach().cpu().numpy())
             g, = torch.autograd.grad(l.sum(), x)
-            m1.lerp_(g, 0.1); m2.mul_(0.999).addcmul_(g, g, value=0.001)
+            m1.lerp_(g, 0.1)
+            m2.mul_(0.999).addcmul_(g, g, value=0.001)
             with torch.no_grad(): x -= lr / (1 - 0.9 ** i) * m1 / ((m2 / (1 - 0.999 ** i)).sqrt_() + 1e-8)
         with torch.no_grad():
             out = model(x)
@@ -402,6 +446,7 @@ def amplitude_spectrum(x,                # array (..., L)
     x = np.asarray(x, dtype=float)
     return np.fft.rfftfreq(x.shape[-1], 1 / fs), np.abs(np.fft.rfft(x, axis=-1)) / x.shape[-1]
 
+# %% ../nbs/06_interpret.ipynb #73c94657
 def log_amplitude_ratio(x_in,             # raw window(s) (..., L)
                         x_out,            # optimised window(s), same shape
                         fs:float=20.,     # Hz
@@ -409,11 +454,15 @@ def log_amplitude_ratio(x_in,             # raw window(s) (..., L)
                        ) -> dict:
     "log10(|A_in| / |A_out| * 100) in time and frequency (Majstorovic et al. 2023, Figure 6): 2 = unchanged."
     a, b = np.asarray(x_in, dtype=float), np.asarray(x_out, dtype=float)
-    if a.shape != b.shape: raise ValueError(f"x_in has shape {a.shape} but x_out has {b.shape}; expected the same")
-    f, Aa = amplitude_spectrum(a, fs); _, Ab = amplitude_spectrum(b, fs)
-    return dict(time=np.arange(a.shape[-1]) / fs, ratio_time=np.log10((np.abs(a) + floor) / (np.abs(b) + floor) * 100),
+    if a.shape != b.shape:
+        raise ValueError(f"x_in has shape {a.shape} but x_out has {b.shape}; expected the same")
+    f, Aa = amplitude_spectrum(a, fs)
+    _, Ab = amplitude_spectrum(b, fs)
+    return dict(time=np.arange(a.shape[-1]) / fs,
+                ratio_time=np.log10((np.abs(a) + floor) / (np.abs(b) + floor) * 100),
                 freq=f, ratio_freq=np.log10((Aa + floor) / (Ab + floor) * 100))
 
+# %% ../nbs/06_interpret.ipynb #72cfe5f6
 def spectral_centroid(x,               # array (..., L)
                       fs:float=20.     # Hz
                      ) -> np.ndarray:
@@ -422,31 +471,47 @@ def spectral_centroid(x,               # array (..., L)
     return (A[..., 1:] * f[1:]).sum(-1) / A[..., 1:].sum(-1)
 
 # %% ../nbs/06_interpret.ipynb #30d51377
+_PICK_COLOURS = dict(P='tab:green', S='tab:purple')
+
 def plot_relevance(x,                     # one window (C, L)
                    R,                     # its relevance (C, L)
                    fs:float=20.,          # Hz
                    components:str='ZNE',  # component names, one per channel
                    picks:dict|None=None,  # {'P': sample, 'S': sample} to mark
                    title:str='',          # panel title
-                   axs=None               # C matplotlib axes to draw on; None: a new figure
+                   axs=None,              # C matplotlib axes to draw on; None: a new figure
+                   vmax:float|None=None,  # colour limit; None: the 99th percentile of |R| (beyond: saturated)
+                   colorbar:bool=True,    # draw a colour bar for the relevance
+                   legend:bool=True       # legend for the pick marks
                   ):
     "Waveform and relevance heatmap per component, on one symmetric colour scale for all components."
     x, R = np.asarray(x, dtype=float), np.asarray(R, dtype=float)
-    if x.shape != R.shape or x.ndim != 2: raise ValueError(f"x {x.shape} and R {R.shape}; expected the same (C, L) shape")
-    if len(components) != len(x): raise ValueError(f"components={components!r} names {len(components)} channels; x has {len(x)}")
-    if axs is None: fig, axs = plt.subplots(len(x), 1, figsize=(8, 1.2 * len(x) + 0.5), sharex=True)
-    fig = axs[0].figure
-    t = np.arange(x.shape[1]) / fs
-    vmax = np.abs(R).max() or 1.0
+    if x.shape != R.shape or x.ndim != 2:
+        raise ValueError(f"x {x.shape} and R {R.shape}; expected the same (C, L) shape")
+    if len(components) != len(x):
+        raise ValueError(f"components={components!r} names {len(components)} channels; x has {len(x)}")
+    if axs is None: axs = plt.subplots(len(x), 1, figsize=(8, 1.2 * len(x) + 0.5), sharex=True)[1]
+    fig, t = axs[0].figure, np.arange(x.shape[1]) / fs
+    vmax = vmax or float(np.percentile(np.abs(R), 99)) or 1.0
     for c, ax in enumerate(axs):
         lim = np.abs(x).max() * 1.1 or 1.0
-        ax.imshow(R[c][None], aspect='auto', cmap='RdBu_r', vmin=-vmax, vmax=vmax, extent=(t[0], t[-1] + 1 / fs, -lim, lim), interpolation='nearest')
+        im = ax.imshow(R[c][None], aspect='auto', cmap='RdBu_r', vmin=-vmax, vmax=vmax,
+                       interpolation='nearest',
+                       extent=(t[0], t[-1] + 1 / fs, -lim, lim))
         ax.plot(t, x[c], 'k', lw=0.6)
         for k, v in (picks or {}).items():
-            if v is not None and np.isfinite(v): ax.axvline(v / fs, color='g' if k == 'P' else 'm', lw=0.8, ls='--')
+            if v is not None and np.isfinite(v):
+                ax.axvline(v / fs, color=_PICK_COLOURS.get(k, 'g'), lw=1.2, ls='--', label=f'{k} pick')
         ax.set_ylabel(components[c])
-    axs[0].set_title(title, fontsize=9); axs[-1].set_xlabel('time (s)')
+    axs[0].set_title(title, fontsize=9)
+    axs[-1].set_xlabel('time (s)')
+    if legend and picks: axs[0].legend(fontsize=6, loc='upper right')
+    if colorbar: fig.colorbar(im, ax=list(axs), label='relevance', extend='both', shrink=0.9)
     return fig
+
+# %% ../nbs/06_interpret.ipynb #bb1c5610
+LRP_RULES = {'epsilon': dict(rule='epsilon'), 'beta0': dict(rule='alphabeta', beta=0.0),
+             'beta0.5': dict(rule='alphabeta', beta=0.5), 'beta1': dict(rule='alphabeta', beta=1.0)}
 
 # %% ../nbs/06_interpret.ipynb #64f6cc7d
 def relevance_spread(R,              # relevance (N, C, L) or (N, L)
@@ -474,6 +539,7 @@ def _rowwise_spearman(a:np.ndarray, b:np.ndarray) -> np.ndarray:
     with np.errstate(invalid='ignore', divide='ignore'):
         return (ra * rb).sum(1) / np.sqrt((ra ** 2).sum(1) * (rb ** 2).sum(1))
 
+# %% ../nbs/06_interpret.ipynb #26bc4edb
 def randomisation_check(model:nn.Sequential, # trained model (left unchanged)
                         x:torch.Tensor,      # windows to explain
                         target=None,         # passed to `lrp`
@@ -481,17 +547,51 @@ def randomisation_check(model:nn.Sequential, # trained model (left unchanged)
                         explain=None,        # explain(model, x) -> relevance; None: `lrp` with `lrp_kw`
                         **lrp_kw             # rule, eps, beta for `lrp`
                        ) -> pd.DataFrame:
-    "Spearman correlation of relevance maps, trained vs layers re-initialised cascading from the top (Adebayo et al. 2018)."
+    "Spearman correlation of relevance maps, trained vs re-initialised top-down (Adebayo et al. 2018)."
     if explain is None: explain = lambda m, xb: lrp(m, xb, target=target, **lrp_kw)
     ref = explain(model, x).flatten(1).detach().cpu().numpy()
     net = copy.deepcopy(model)
-    layers = [(n, m) for n, m in flatten_sequential(net) if hasattr(m, 'reset_parameters') and any(True for _ in m.parameters())]
+    layers = [(n, m) for n, m in flatten_sequential(net)
+              if hasattr(m, 'reset_parameters') and any(True for _ in m.parameters())]
     rows = []
     for k, (name, m) in enumerate(reversed(layers)):
         torch.manual_seed(seed + k)
         m.reset_parameters()
         Rr = explain(net, x).flatten(1).detach().cpu().numpy()
         rho, rho_abs = _rowwise_spearman(ref, Rr), _rowwise_spearman(np.abs(ref), np.abs(Rr))
-        rows.append(dict(stage=k + 1, randomised_down_to=name, spearman=np.nanmean(rho), spearman_abs=np.nanmean(rho_abs),
+        rows.append(dict(stage=k + 1, randomised_down_to=name, spearman=np.nanmean(rho),
+                         spearman_abs=np.nanmean(rho_abs),
                          spearman_abs_std=np.nanstd(rho_abs), n_undefined=int(np.isnan(rho_abs).sum())))
     return pd.DataFrame(rows)
+
+# %% ../nbs/06_interpret.ipynb #a90e3e4d
+def amplitude_envelope(x # windows (..., L), array or tensor
+                      ) -> np.ndarray:
+    "Hilbert envelope |x + i H(x)| along the last axis."
+    x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=float)
+    return np.abs(hilbert(x, axis=-1))
+
+# %% ../nbs/06_interpret.ipynb #aac271ce
+def saliency(model:nn.Module, # network returning logits
+             x:torch.Tensor   # input batch
+            ) -> torch.Tensor:
+    "Plain gradient of the summed logits with respect to the input (Simonyan et al. 2014)."
+    x = x.detach().clone().requires_grad_(True)
+    with torch.enable_grad(): return torch.autograd.grad(model(x).sum(), x)[0]
+
+# %% ../nbs/06_interpret.ipynb #3dac6c86
+def randomisation_table(model:nn.Sequential, # trained model (left unchanged)
+                        x:torch.Tensor,      # windows to explain
+                        rules:dict|None=None,# name -> `lrp` keywords; None: `LRP_RULES`
+                        extra:dict|None=None,# name -> explain(model, x), e.g. dict(gradient=saliency)
+                        seed:int=0           # seed of the re-initialisations
+                       ) -> pd.DataFrame:
+    "`randomisation_check` per rule and explainer, plus the trained map's rank correlation with the envelope."
+    fs = {k: partial(lambda m, xb, kw: lrp(m, xb, **kw), kw=kw) for k, kw in (rules or LRP_RULES).items()}
+    env = amplitude_envelope(x).reshape(len(x), -1)
+    out = []
+    for name, f in {**fs, **(extra or {})}.items():
+        ref = f(model, x).detach().abs().flatten(1).cpu().numpy()
+        rc = randomisation_check(model, x, seed=seed, explain=f)
+        out.append(rc.assign(method=name, envelope_rho=float(np.nanmean(_rowwise_spearman(ref, env)))))
+    return pd.concat(out, ignore_index=True)

@@ -1,9 +1,11 @@
-"""seisnb.interpret: LRP conservation, agreement with captum and with the rules written out by hand,
-layer support and bad input. Tolerances are stated per test (float64 unless noted)."""
+"""seisnb.interpret: the property batteries a notebook cannot hold (conservation in float32 and in wide signed nets,
+agreement with captum over several configurations and with the rules written out by hand, every supported layer
+type) and the bad-input battery. Bias-free conservation, the stacked alpha-beta path and one captum comparison are
+checked in nbs/06_interpret.ipynb itself. Tolerances are stated per test (float64 unless noted)."""
 import pytest
 import torch, torch.nn as nn
 import itertools
-from seisnb.interpret import lrp, lrp_steps, layer_sums, conservation_error, _lrp_alphabeta, _conv1d_input_grad, class_prototype, _class_loss
+from seisnb.interpret import lrp, layer_sums, conservation_error, _conv1d_input_grad, class_prototype, _class_loss
 
 torch.set_num_threads(1)
 RULES = [dict(rule='epsilon'), dict(rule='alphabeta', beta=0.0), dict(rule='alphabeta', beta=0.5), dict(rule='alphabeta', beta=1.0)]
@@ -11,7 +13,9 @@ RULES = [dict(rule='epsilon'), dict(rule='alphabeta', beta=0.0), dict(rule='alph
 def conv_net(bias=True, seed=0, c=3):
     torch.manual_seed(seed)
     layers, ci = [], c
-    for co in (8, 16, 16): layers += [nn.Conv1d(ci, co, 3, 2, 1, bias=bias), nn.ReLU()]; ci = co
+    for co in (8, 16, 16):
+        layers += [nn.Conv1d(ci, co, 3, 2, 1, bias=bias), nn.ReLU()]
+        ci = co
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(16 * 8, 16, bias=bias), nn.ReLU(), nn.Linear(16, 1, bias=bias)).double().eval()
 
 def fc_net(bias=True, seed=0, n_in=20, n_out=4, width=32, dropout=False):
@@ -26,7 +30,8 @@ def naive_dense_lrp(Ws, bs, x, target, rule='epsilon', eps=1e-9, beta=0.0):
         z = acts[-1] @ W.T + b
         acts.append(z if i == len(Ws) - 1 else z.clamp(min=0))
     y = acts[-1]
-    R = torch.zeros_like(y); R[torch.arange(len(y)), target] = y[torch.arange(len(y)), target]
+    R = torch.zeros_like(y)
+    R[torch.arange(len(y)), target] = y[torch.arange(len(y)), target]
     for W, b, a in zip(reversed(Ws), reversed(bs), reversed(acts[:-1])):
         zjk = a[:, None, :] * W[None]                      # (N, out, in) contributions
         if rule == 'epsilon':
@@ -39,15 +44,6 @@ def naive_dense_lrp(Ws, bs, x, target, rule='epsilon', eps=1e-9, beta=0.0):
     return R
 
 # ---- conservation -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('kw', RULES[:2], ids=['epsilon', 'ab-beta0'])
-def test_conservation_bias_free_conv(kw):
-    "Bias-free CNN: every layer's relevance sums to the logit to 1e-6 relative (float64, eps=1e-12; the stabiliser absorbs ~eps/|z+|)."
-    net, x = conv_net(bias=False), torch.randn(16, 3, 64, dtype=torch.float64)
-    R, L = lrp(net, x, eps=1e-12, return_layers=True, **kw)
-    with torch.no_grad(): y = net(x)[:, 0]
-    assert torch.allclose(R.sum((1, 2)), y, rtol=1e-6, atol=0)
-    assert conservation_error(L) < 1e-6
 
 def test_conservation_float32_default_eps():
     """float32 and the paper's eps=1e-6: input relevance within 1e-3 relative (+1e-5 absolute) of the logit; with
@@ -84,7 +80,8 @@ def test_bias_share_epsilon():
     names, prev = list(L), 'output'
     for i in reversed(range(len(net))):
         if isinstance(net[i], nn.Linear):
-            z = acts[i + 1]; Rout = L[prev]
+            z = acts[i + 1]
+            Rout = L[prev]
             share = (Rout * net[i].bias / (z + 1e-9 * torch.where(z >= 0, 1.0, -1.0))).sum(1)
             assert torch.allclose(torch.tensor(t.loc[prev].values - t.loc[str(i)].values), share.detach(), atol=1e-10)
         prev = str(i)
@@ -127,44 +124,19 @@ def test_conv_equals_dense_equivalent(kw):
     ref = naive_dense_lrp([J, head.weight.detach()], [bconv, head.bias.detach()], x.flatten(1), tgt, kw['rule'], 1e-6, kw.get('beta', 0.0))
     assert (lrp(net, x, target=tgt, eps=1e-6, **kw).flatten(1) - ref).abs().max() < 1e-10
 
-def test_stacked_alphabeta_equals_per_term():
-    "The one-call stacked alpha-beta path equals the term-by-term path (1e-12)."
-    net, x = conv_net(), torch.randn(4, 3, 64, dtype=torch.float64)
-    for i in (0, 2):   # signed input (first layer) and non-negative input (after a ReLU)
-        st = lrp_steps(net)[i]
-        a = x if i == 0 else torch.relu(torch.randn(4, 8, 32, dtype=torch.float64))
-        z = st.forward(a)
-        R = torch.randn_like(z)
-        for beta in (0.0, 0.5, 1.0):
-            r1 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
-            st.cdim = None
-            r2 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
-            st.cdim = 1
-            assert (r1 - r2).abs().max() < 1e-12
-
-def test_stacked_alphabeta_linear_equals_per_term():
-    "Linear steps (stacking along the last dimension, beta > 0 in one input-gradient call) equal the term-by-term path (1e-12)."
-    torch.manual_seed(1)
-    st = lrp_steps(nn.Sequential(nn.Linear(7, 5).double()))[0]
-    for a in (torch.randn(6, 7, dtype=torch.float64), torch.rand(6, 7, dtype=torch.float64)):   # signed and non-negative input
-        z = st.forward(a); R = torch.randn_like(z)
-        for beta in (0.0, 0.5, 1.0):
-            r1 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
-            st.cdim = None
-            r2 = _lrp_alphabeta(st, a, z, R, 1 + beta, beta, 1e-6)
-            st.cdim = -1
-            assert (r1 - r2).abs().max() < 1e-12
-
 def test_class_prototype_adam_matches_torch():
     "class_prototype's written-out Adam follows torch.optim.Adam step for step (float64, 1e-12)."
     torch.manual_seed(0)
     net = conv_net()
     x0 = (torch.randn(2, 3, 64) * 0.1).double()   # class_prototype reads a real-sample init as float32
     out = class_prototype(net, 1, x0, n_iter=25, lr=1e-2)
-    x = x0.clone().requires_grad_(True); opt = torch.optim.Adam([x], lr=1e-2)
+    x = x0.clone().requires_grad_(True)
+    opt = torch.optim.Adam([x], lr=1e-2)
     for p in net.parameters(): p.requires_grad_(False)
     for _ in range(25):
-        opt.zero_grad(); _class_loss(net(x), 1).sum().backward(); opt.step()
+        opt.zero_grad()
+        _class_loss(net(x), 1).sum().backward()
+        opt.step()
     assert (out['x'] - x.detach()).abs().max() < 1e-12
     assert out['loss'][-1].mean() < out['loss'][0].mean()
 
@@ -185,14 +157,19 @@ def test_batchnorm_folding_matches_explicit_fold():
     torch.manual_seed(2)
     conv, bn, lin, bn2, out = nn.Conv1d(3, 4, 3, padding=1).double(), nn.BatchNorm1d(4).double(), nn.Linear(64, 8).double(), nn.BatchNorm1d(8).double(), nn.Linear(8, 1).double()
     for b in (bn, bn2):
-        with torch.no_grad(): b.running_mean.uniform_(-1, 1); b.running_var.uniform_(0.5, 2); b.weight.uniform_(-2, 2); b.bias.uniform_(-1, 1)
+        with torch.no_grad():
+            b.running_mean.uniform_(-1, 1)
+            b.running_var.uniform_(0.5, 2)
+            b.weight.uniform_(-2, 2)
+            b.bias.uniform_(-1, 1)
     net = nn.Sequential(conv, bn, nn.ReLU(), nn.Flatten(), lin, bn2, nn.ReLU(), out).eval()
     def fold(l, b):
         s = b.weight / (b.running_var + b.eps).sqrt()
         f = type(l)(*((l.in_channels, l.out_channels, 3) if isinstance(l, nn.Conv1d) else (l.in_features, l.out_features))).double()
         if isinstance(l, nn.Conv1d): f.padding = l.padding
         with torch.no_grad():
-            f.weight.copy_(l.weight * s.view(-1, *[1] * (l.weight.dim() - 1))); f.bias.copy_((l.bias - b.running_mean) * s + b.bias)
+            f.weight.copy_(l.weight * s.view(-1, *[1] * (l.weight.dim() - 1)))
+            f.bias.copy_((l.bias - b.running_mean) * s + b.bias)
         return f
     folded = nn.Sequential(fold(conv, bn), nn.ReLU(), nn.Flatten(), fold(lin, bn2), nn.ReLU(), out).eval()
     x = torch.randn(5, 3, 16, dtype=torch.float64)
@@ -206,7 +183,9 @@ def test_many_layer_types():
                         nn.Sequential(nn.Conv1d(8, 8, 3, groups=4, dilation=2, padding=2, bias=False), nn.ReLU(), nn.MaxPool1d(2)),
                         nn.Conv1d(8, 8, 3, bias=False), nn.ReLU(), nn.AvgPool1d(2), nn.Dropout(0.5), nn.AdaptiveAvgPool1d(4),
                         nn.Flatten(), nn.Linear(32, 2, bias=False)).double()
-    with torch.no_grad(): net[0].running_mean.zero_(); net[0].running_var.fill_(2.0)
+    with torch.no_grad():
+        net[0].running_mean.zero_()
+        net[0].running_var.fill_(2.0)
     net.train()   # Dropout is an identity and BatchNorm uses running statistics in LRP, whatever the mode
     x = torch.randn(6, 4, 40, dtype=torch.float64)
     for kw in RULES[:2]:
@@ -240,7 +219,8 @@ def test_inside_no_grad_and_leaves_model_untouched():
                                        (nn.Conv2d(1, 1, 1), 'Conv2d'), (nn.Tanh(), 'Tanh')])
 def test_unsupported_layer_named(layer, msg):
     net = nn.Sequential(nn.Linear(4, 4), layer)
-    with pytest.raises(NotImplementedError, match=f'layer 1 \\({msg}\\) is not supported'): lrp(net, torch.randn(2, 4))
+    with pytest.raises(NotImplementedError, match=f'layer 1 \\({msg}\\) is not supported'):
+        lrp(net, torch.randn(2, 4))
 
 def test_bad_inputs():
     net = conv_net().float()
@@ -256,7 +236,10 @@ def test_bad_inputs():
     with pytest.raises(TypeError, match='floating-point'): lrp(net, torch.ones(2, 3, 64, dtype=torch.long))
     with pytest.raises(TypeError, match='float64 but the model'): lrp(net, x.double())
     with pytest.raises(ValueError, match='failed on input of shape'): lrp(net, torch.randn(2, 3, 50))
-    with pytest.raises(ValueError, match="padding_mode='reflect'"): lrp(nn.Sequential(nn.Conv1d(3, 1, 3, padding=1, padding_mode='reflect')), x)
+    with pytest.raises(ValueError, match="padding_mode='reflect'"):
+        lrp(nn.Sequential(nn.Conv1d(3, 1, 3, padding=1, padding_mode='reflect')), x)
     bn = nn.BatchNorm1d(3, track_running_stats=False)
-    with pytest.raises(ValueError, match='track_running_stats=False'): lrp(nn.Sequential(bn, nn.Flatten(), nn.Linear(192, 1)), x)
-    with pytest.raises(ValueError, match='expected \\(N, n_outputs\\)'): lrp(nn.Sequential(nn.Conv1d(3, 2, 3)), x)
+    with pytest.raises(ValueError, match='track_running_stats=False'):
+        lrp(nn.Sequential(bn, nn.Flatten(), nn.Linear(192, 1)), x)
+    with pytest.raises(ValueError, match='expected \\(N, n_outputs\\)'):
+        lrp(nn.Sequential(nn.Conv1d(3, 2, 3)), x)
