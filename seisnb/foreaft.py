@@ -9,15 +9,17 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from scipy import stats, fft as sfft
+from scipy import fft as sfft
 from .waveforms import log_spectrogram, spectrogram_axes, read_seisbench, split_by_event
 from .synth.waveforms import brune_corner
+from .learn import set_seed, array_dls, fit, predict
+from .records import logger
 
 # %% auto #0
 __all__ = ['FORESHOCK', 'AFTERSHOCK', 'CLASSES', 'SPLITS', 'label_foreaft', 'check_splits', 'split_by_event_station', 'band_loss',
-           'synth_foreaft', 'foreaft_inputs', 'norm_stats', 'normalise', 'load_foreaft_seisbench', 'check_input',
-           'foreaft_cnn', 'predict_logits', 'predict_proba', 'train_foreaft', 'foreaft_metrics', 'chance_interval',
-           'foreaft_explainer', 'explain', 'additivity_error', 'plot_shap_sample', 'class_shap', 'band_localisation']
+           'synth_foreaft', 'foreaft_inputs', 'norm_stats', 'normalize', 'load_foreaft_seisbench', 'check_input',
+           'foreaft_cnn', 'train_foreaft', 'foreaft_explainer', 'explain', 'additivity_error', 'plot_shap_sample',
+           'class_shap', 'band_localisation']
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #9f93f59f
 FORESHOCK, AFTERSHOCK = 0, 1
@@ -25,24 +27,33 @@ CLASSES = ('foreshock', 'aftershock')
 
 def label_foreaft(meta:pd.DataFrame,        # one row per trace, SeisBench columns
                   mainshock_time,           # UTC time of the mainshock (str or Timestamp)
-                  max_days:float|None=None, # days: drop events further than this from the mainshock (None: keep all)
-                  exclude_s:float=1.,       # s: drop events this close to the mainshock (the mainshock itself)
+                  max_days:float|None=None, # days: drop events further from the mainshock (None: keep all)
+                  exclude_s:float=1.,       # s: drop events this close to the mainshock (itself)
                   time_col:str='source_origin_time', # column with the event origin times (UTC)
-                  verbose:bool=True,        # print how many rows were dropped
+                  verbose:bool=True,        # log how many rows were dropped
                  ) -> pd.DataFrame:
-    "Rows of `meta` labelled 0 (foreshock, before the mainshock) or 1 (aftershock), with `row` = position in `meta`."
-    if time_col not in meta: raise KeyError(f"metadata has no {time_col!r} column (found {list(meta.columns)[:8]}...); expected the event origin time")
+    "Rows of `meta` labelled 0 (foreshock, before the mainshock) or 1 (aftershock); `row`: position in meta."
+    if time_col not in meta:
+        raise KeyError(f"metadata has no {time_col!r} column (found {list(meta.columns)[:8]}...); "
+                       "expected the event origin time")
     t = pd.to_datetime(meta[time_col], utc=True, errors='coerce', format='ISO8601')
-    if t.isna().any(): raise ValueError(f"{int(t.isna().sum())} rows have an unreadable {time_col} (first: {meta[time_col][t.isna()].iloc[0]!r}); expected ISO times")
+    if t.isna().any():
+        raise ValueError(f"{int(t.isna().sum())} rows have an unreadable {time_col} "
+                         f"(first: {meta[time_col][t.isna()].iloc[0]!r}); expected ISO times")
     tm = pd.Timestamp(mainshock_time)
     tm = tm.tz_localize('UTC') if tm.tzinfo is None else tm.tz_convert('UTC')
     dt = (t - tm).dt.total_seconds().to_numpy()   # s after the mainshock
     keep = np.abs(dt) > exclude_s
     if max_days is not None: keep &= np.abs(dt) <= max_days*86400
-    out = meta.assign(row=np.arange(len(meta)), days_from_mainshock=dt/86400, label=(dt > 0).astype(int))[keep]
-    if verbose and (~keep).sum(): print(f"label_foreaft: dropped {int((~keep).sum())} of {len(meta)} rows (within {exclude_s} s of the mainshock or beyond {max_days} days)")
+    out = meta.assign(row=np.arange(len(meta)), days_from_mainshock=dt/86400, label=(dt > 0).astype(int))
+    out = out[keep]
+    if verbose and (~keep).sum():
+        logger.info(f"label_foreaft: dropped {int((~keep).sum())} of {len(meta)} rows "
+                    f"(within {exclude_s} s of the mainshock or beyond {max_days} days)")
     n = np.bincount(out.label, minlength=2)
-    if (n == 0).any(): raise ValueError(f"after labelling there are {n[0]} foreshock and {n[1]} aftershock rows; expected both classes (is mainshock_time={mainshock_time!r} right?)")
+    if (n == 0).any():
+        raise ValueError(f"after labelling there are {n[0]} foreshock and {n[1]} aftershock rows; "
+                         f"expected both classes (is mainshock_time={mainshock_time!r} right?)")
     return out.reset_index(drop=True)
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #2dc791a3
@@ -54,23 +65,37 @@ def check_splits(meta:pd.DataFrame,          # rows with `split`, `label` and th
     "Raise if an event (or station) occurs in two splits or if a split lacks a class."
     for col in [event_col] + ([station_col] if station_col else []):
         n = meta.groupby(col)['split'].nunique()
-        if (n > 1).any(): raise ValueError(f"{int((n > 1).sum())} {col} values occur in more than one split (e.g. {n[n > 1].index[0]!r}); expected each in one split")
+        if (n > 1).any():
+            raise ValueError(f"{int((n > 1).sum())} {col} values occur in more than one split "
+                             f"(e.g. {n[n > 1].index[0]!r}); expected each in one split")
     for s in SPLITS:
         n = np.bincount(meta.label[meta.split == s], minlength=2)
-        if (n == 0).any(): raise ValueError(f"split {s!r} has {n[0]} foreshocks and {n[1]} aftershocks; expected both classes in every split")
+        if (n == 0).any():
+            raise ValueError(f"split {s!r} has {n[0]} foreshocks and {n[1]} aftershocks; "
+                             "expected both classes in every split")
     return meta
+
+# %% ../nbs/07_foreshock_aftershock.ipynb #c7950fa9
+def _balance(out:pd.DataFrame, seed:int) -> pd.DataFrame:
+    "Subsample the larger class in each split (rows keep their order)."
+    rng, parts = np.random.default_rng(seed), []
+    for s in SPLITS:
+        g = out[out.split == s]
+        n = np.bincount(g.label, minlength=2).min()
+        parts += [g[g.label == k].iloc[np.sort(rng.permutation((g.label == k).sum())[:n])] for k in (0, 1)]
+    return pd.concat(parts).sort_index()
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #9eb0761e
 def split_by_event_station(meta:pd.DataFrame,        # labelled rows (see `label_foreaft`)
-                           fracs:tuple=(.5, .25, .25), # train, dev, test fractions of events (and of stations)
+                           fracs:tuple=(.5, .25, .25), # train, dev, test fractions of events (and stations)
                            seed:int=0,                 # permutation of events and stations
                            by_station:bool=True,       # also split stations (False: events only)
                            balance:bool=True,          # subsample the larger class in each split
                            event_col:str='source_id',  # event id column
                            station_col:str='station_code', # station column
-                           verbose:bool=True           # print how many rows were dropped
+                           verbose:bool=True           # log how many rows were dropped
                           ) -> pd.DataFrame:
-    "The rows whose event and station fall in the same split, with a `split` column; no event or station spans two splits."
+    "Rows whose event and station fall in the same split, with a `split` column; none spans two splits."
     for c in [event_col, 'label'] + ([station_col] if by_station else []):
         if c not in meta: raise KeyError(f"metadata has no {c!r} column (found {list(meta.columns)[:8]}...)")
     ev = pd.Series('', index=meta.index, dtype=object)
@@ -80,17 +105,16 @@ def split_by_event_station(meta:pd.DataFrame,        # labelled rows (see `label
     out = meta.assign(split=ev.to_numpy())
     if by_station:
         n_sta = meta[station_col].nunique()
-        if n_sta < len(SPLITS): raise ValueError(f"{n_sta} station(s) cannot be split three ways; expected at least 3 (pass by_station=False to split by event only)")
+        if n_sta < len(SPLITS):
+            raise ValueError(f"{n_sta} station(s) cannot be split three ways; expected at least 3 "
+                             "(pass by_station=False to split by event only)")
         keep = split_by_event(meta[station_col], fracs, seed=seed+2) == out.split.to_numpy()
-        if verbose: print(f"split_by_event_station: dropped {int((~keep).sum())} of {len(meta)} traces whose station and event fall in different splits")
+        if verbose: logger.info(f"split_by_event_station: dropped {int((~keep).sum())} of {len(meta)} traces "
+                                "whose station and event fall in different splits")
         out = out[keep]
     if balance:
-        rng, parts = np.random.default_rng(seed+3), []
-        for s in SPLITS:
-            g = out[out.split == s]; n = np.bincount(g.label, minlength=2).min()
-            parts += [g[g.label == k].iloc[np.sort(rng.permutation((g.label == k).sum())[:n])] for k in (0, 1)]
-        n0 = len(out); out = pd.concat(parts).sort_index()
-        if verbose: print(f"split_by_event_station: dropped {n0-len(out)} traces to balance the classes in each split")
+        n0, out = len(out), _balance(out, seed + 3)
+        if verbose: logger.info(f"split_by_event_station: dropped {n0-len(out)} traces to balance classes")
     return check_splits(out, event_col, station_col if by_station else None)
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #34b26366
@@ -102,9 +126,46 @@ def band_loss(f,          # Hz
     if not 0 <= lo < hi: raise ValueError(f"band={band}; expected 0 <= f1 < f2 (Hz)")
     return np.where((f >= lo) & (f <= hi), np.sin(np.pi*(f - lo)/(hi - lo))**2, 0.)
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #f52e6856
+def _synth_events(rng, n_events:int, n_stations:int, per_event:int, mag_range:tuple, b_value:float,
+                  max_days:float):
+    "Labels, magnitudes, days from the mainshock, and the station and distance (km) of each trace."
+    lab = np.arange(n_events) % 2
+    u = rng.random(n_events)   # truncated Gutenberg-Richter by inversion
+    mag = mag_range[0] - np.log10(1 - u*(1 - 10**(-b_value*(mag_range[1] - mag_range[0]))))/b_value
+    days = rng.uniform(1e-3, max_days, n_events)*np.where(lab == 1, 1, -1)
+    sta = rng.uniform(-30, 30, (n_stations, 2))
+    hyp = np.c_[rng.uniform(-10, 10, (n_events, 2)), rng.uniform(3, 12, n_events)]
+    ev = np.repeat(np.arange(n_events), per_event)
+    st = np.argsort(rng.random((n_events, n_stations)), axis=1)[:, :per_event].ravel()
+    r = np.sqrt(((hyp[ev, :2] - sta[st])**2).sum(1) + hyp[ev, 2]**2)   # km
+    return dict(lab=lab, mag=mag, days=days, hyp=hyp, ev=ev, st=st, r=r)
+
+# %% ../nbs/07_foreshock_aftershock.ipynb #b7a84070
+def _synth_traces(rng, e:dict, effect:float, band:tuple, fs:float, n_samples:int, mag_range:tuple, q:float,
+                  beta_kms:float, stress_drop_mpa:float, source_scale:float, noise_rms:float):
+    "Traces (N, 3, n_samples) float32 of the events `e` (from `_synth_events`) and their onsets (s)."
+    ev, r, mag = e['ev'], e['r'], e['mag'][e['ev']]
+    f = np.fft.rfftfreq(n_samples, 1/fs)
+    m0 = 10**(1.5*mag + 9.1)
+    A = (source_scale*m0/r)[:, None]/(1 + (f/brune_corner(mag, stress_drop_mpa, beta_kms)[:, None])**2)
+    A *= np.exp(-np.pi*f*(r/(beta_kms*q))[:, None] - effect*e['lab'][ev][:, None]*band_loss(f, band))
+    N, f32 = len(ev), np.float32
+    spec = sfft.rfft(rng.standard_normal((N, 3, n_samples), dtype=f32), axis=-1)
+    x = sfft.irfft(spec*A[:, None, :].astype(f32), n_samples, axis=-1)
+    x *= np.array([.6, 1., 1.], f32)[:, None]*rng.uniform(.7, 1.3, (N, 3, 1)).astype(f32)
+    t0 = rng.uniform(1., 2., N)                              # s, onset
+    tau = .2 + .02*r + .3*(mag - mag_range[0])               # s, decay time
+    dt = np.clip(np.arange(n_samples)/fs - t0[:, None], 0, None)
+    x *= ((1 - np.exp(-dt/.05))*np.exp(-dt/tau[:, None])).astype(f32)[:, None]
+    white = sfft.rfft(rng.standard_normal((N, 3, n_samples), dtype=f32), axis=-1)
+    nz = sfft.irfft(white/np.sqrt(1 + f/5).astype(f32), n_samples, axis=-1)
+    x += nz*(noise_rms*rng.uniform(.5, 2., (N, 1, 1))).astype(f32)
+    return x, t0
+
 # %% ../nbs/07_foreshock_aftershock.ipynb #59ab3e2c
 def synth_foreaft(n_events:int=1200,      # events, half foreshocks and half aftershocks
-                  effect:float=1.,        # nepers: extra aftershock attenuation at the band centre (0: null control)
+                  effect:float=1.,        # nepers: extra aftershock loss at the band centre (0: null control)
                   band:tuple=(10., 20.),  # Hz: band of the extra attenuation
                   seed:int=0,             # random generator seed
                   fs:float=100.,          # Hz
@@ -117,43 +178,25 @@ def synth_foreaft(n_events:int=1200,      # events, half foreshocks and half aft
                   beta_kms:float=3.5,     # km/s, shear-wave speed (Brune corner frequency)
                   stress_drop_mpa:float=3., # MPa, Brune stress drop
                   source_scale:float=1e-8,  # counts per N m at 1 km: sets the signal-to-noise ratio
-                  noise_rms:float=1.,       # counts, recorder noise level (times a per-trace gain in [0.5, 2])
+                  noise_rms:float=1.,       # counts, recorder noise (times a per-trace gain in [0.5, 2])
                   mainshock_time='2016-10-30T06:40:17Z', # UTC origin of the synthetic sequence
                   max_days:float=60.,     # days: events spread this far either side of the mainshock
                  ) -> tuple[np.ndarray, pd.DataFrame]:
-    "Synthetic foreshock/aftershock traces (N, 3, n_samples) in ZNE and their labelled SeisBench-style metadata."
+    "Synthetic foreshock/aftershock traces (N, 3, n_samples) in ZNE and labelled SeisBench-style metadata."
     if per_event > n_stations: raise ValueError(f"per_event={per_event} exceeds n_stations={n_stations}")
     if effect < 0: raise ValueError(f"effect={effect}; expected >= 0 (nepers of extra attenuation)")
     rng = np.random.default_rng(seed)
-    lab = np.arange(n_events) % 2
-    u = rng.random(n_events)   # truncated Gutenberg-Richter by inversion
-    mag = mag_range[0] - np.log10(1 - u*(1 - 10**(-b_value*(mag_range[1] - mag_range[0]))))/b_value
-    days = rng.uniform(1e-3, max_days, n_events)*np.where(lab == 1, 1, -1)
-    sta = rng.uniform(-30, 30, (n_stations, 2))
-    hyp = np.c_[rng.uniform(-10, 10, (n_events, 2)), rng.uniform(3, 12, n_events)]
-    ev = np.repeat(np.arange(n_events), per_event)
-    st = np.argsort(rng.random((n_events, n_stations)), axis=1)[:, :per_event].ravel()
-    r = np.sqrt(((hyp[ev, :2] - sta[st])**2).sum(1) + hyp[ev, 2]**2)   # km
-    f = np.fft.rfftfreq(n_samples, 1/fs)
-    m0 = 10**(1.5*mag[ev] + 9.1)
-    A = (source_scale*m0/r)[:, None]/(1 + (f/brune_corner(mag[ev], stress_drop_mpa, beta_kms)[:, None])**2)
-    A *= np.exp(-np.pi*f*(r/(beta_kms*q))[:, None] - effect*lab[ev][:, None]*band_loss(f, band))
-    N = len(ev)
-    spec = sfft.rfft(rng.standard_normal((N, 3, n_samples), dtype=np.float32), axis=-1)
-    x = sfft.irfft(spec*A[:, None, :].astype(np.float32), n_samples, axis=-1)
-    x *= np.array([.6, 1., 1.], np.float32)[:, None]*rng.uniform(.7, 1.3, (N, 3, 1)).astype(np.float32)
-    t0 = rng.uniform(1., 2., N)                              # s, onset
-    tau = .2 + .02*r + .3*(mag[ev] - mag_range[0])           # s, decay time
-    dt = np.clip(np.arange(n_samples)/fs - t0[:, None], 0, None)
-    x *= ((1 - np.exp(-dt/.05))*np.exp(-dt/tau[:, None])).astype(np.float32)[:, None]
-    nz = sfft.irfft(sfft.rfft(rng.standard_normal((N, 3, n_samples), dtype=np.float32), axis=-1)/np.sqrt(1 + f/5).astype(np.float32), n_samples, axis=-1)
-    x += nz*(noise_rms*rng.uniform(.5, 2., (N, 1, 1))).astype(np.float32)
-    t_ms = pd.Timestamp(mainshock_time)
+    e = _synth_events(rng, n_events, n_stations, per_event, mag_range, b_value, max_days)
+    x, t0 = _synth_traces(rng, e, effect, band, fs, n_samples, mag_range, q, beta_kms, stress_drop_mpa,
+                          source_scale, noise_rms)
+    ev, t_ms, TIME_FMT = e['ev'], pd.Timestamp(mainshock_time), '%Y-%m-%dT%H:%M:%S.%fZ'
     meta = pd.DataFrame(dict(
-        source_id=[f'syn{e:05d}' for e in ev], source_origin_time=(t_ms + pd.to_timedelta(days[ev], unit='D')).strftime('%Y-%m-%dT%H:%M:%S.%fZ'),
-        source_magnitude=mag[ev], source_magnitude_type='Mw', source_depth_km=hyp[ev, 2],
-        station_network_code='SY', station_code=[f'S{s:02d}' for s in st], path_hyp_distance_km=r,
-        trace_sampling_rate_hz=fs, trace_p_arrival_sample=np.round(t0*fs).astype(int), trace_component_order='ZNE'))
+        source_id=[f'syn{i:05d}' for i in ev],
+        source_origin_time=(t_ms + pd.to_timedelta(e['days'][ev], unit='D')).strftime(TIME_FMT),
+        source_magnitude=e['mag'][ev], source_magnitude_type='Mw', source_depth_km=e['hyp'][ev, 2],
+        station_network_code='SY', station_code=[f'S{s:02d}' for s in e['st']], path_hyp_distance_km=e['r'],
+        trace_sampling_rate_hz=fs, trace_p_arrival_sample=np.round(t0*fs).astype(int),
+        trace_component_order='ZNE'))
     lm = label_foreaft(meta, mainshock_time, max_days=max_days, verbose=False)
     return x[lm.row.to_numpy()], lm
 
@@ -167,16 +210,19 @@ def foreaft_inputs(X,                       # waveforms (N, 3, n_samples), ZNE
     f, t = spectrogram_axes(np.shape(X)[-1], fs, nperseg, noverlap)
     return S, f, t
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #bbb1712f
 def norm_stats(S # log spectrograms (N, 3, F, T), log10 power (training split)
               ) -> tuple[np.ndarray, np.ndarray]:
     "Per-channel mean and standard deviation of spectrograms (N, 3, F, T), each of shape (3, 1, 1)."
     S = np.asarray(S)
-    return S.mean((0, 2, 3))[:, None, None].astype(np.float32), S.std((0, 2, 3))[:, None, None].astype(np.float32)
+    mean, std = S.mean((0, 2, 3)), S.std((0, 2, 3))
+    return mean[:, None, None].astype(np.float32), std[:, None, None].astype(np.float32)
 
-def normalise(S,            # log spectrograms (N, 3, F, T), log10 power
+# %% ../nbs/07_foreshock_aftershock.ipynb #184542ed
+def normalize(S,            # log spectrograms (N, 3, F, T), log10 power
               stats:tuple   # (mean, std) from `norm_stats` of the training split
              ) -> np.ndarray:
-    "Spectrograms standardised with `norm_stats` of the training split."
+    "Spectrograms standardized with `norm_stats` of the training split."
     return ((np.asarray(S) - stats[0])/stats[1]).astype(np.float32)
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #f29fc62e
@@ -184,15 +230,19 @@ def load_foreaft_seisbench(path,                      # folder with metadata.csv
                            mainshock_time,            # UTC time of the mainshock
                            max_days:float|None=None,  # days either side of the mainshock to keep
                            exclude_s:float=1.,        # s: drop the mainshock itself
-                           fs:float|None=None,        # Hz: required sampling rate (None: whatever the file has, but one rate)
-                           verbose:bool=True          # print how many rows were dropped
+                           fs:float|None=None,        # Hz: required sampling rate (None: as in the file)
+                           verbose:bool=True          # log how many rows were dropped
                           ) -> tuple[np.ndarray, pd.DataFrame]:
-    "Waveforms (N, 3, n) in ZNE and labelled metadata of a SeisBench-layout dataset, labelled by `source_origin_time`."
+    "Waveforms (N, 3, n) in ZNE and metadata of a SeisBench-layout dataset, labelled by `source_origin_time`."
     path = Path(path)
-    if not (path/'metadata.csv').exists(): raise FileNotFoundError(f"{path/'metadata.csv'} not found; expected a SeisBench-layout folder (metadata.csv + waveforms.hdf5)")
+    if not (path/'metadata.csv').exists():
+        raise FileNotFoundError(f"{path/'metadata.csv'} not found; expected a SeisBench-layout folder "
+                                "(metadata.csv + waveforms.hdf5)")
     md = label_foreaft(pd.read_csv(path/'metadata.csv'), mainshock_time, max_days, exclude_s, verbose=verbose)
     rates = md['trace_sampling_rate_hz'].unique() if 'trace_sampling_rate_hz' in md else []
-    if fs is None and len(rates) > 1: raise ValueError(f"traces have sampling rates {sorted(rates)[:4]} Hz; expected one (resample explicitly, or pass fs)")
+    if fs is None and len(rates) > 1:
+        raise ValueError(f"traces have sampling rates {sorted(rates)[:4]} Hz; "
+                         "expected one (resample explicitly, or pass fs)")
     X, _ = read_seisbench(path, idx=md.row.to_numpy(), fs=fs)
     return X.astype(np.float32), md
 
@@ -202,140 +252,118 @@ def check_input(model:nn.Module, # a `foreaft_cnn` (carries `in_shape`)
     "Raise if `x` (N, 3, F, T) does not have the spectrogram shape `model` was built for."
     want, got = tuple(getattr(model, 'in_shape', ())), tuple(np.shape(x))
     if len(got) != 4 or got[1:] != want:
-        raise ValueError(f"spectrogram batch has shape {got}; the model expects (N, {', '.join(map(str, want))}) "
-                         f"(3 channels x F frequencies x T times: recompute with the model's nperseg/noverlap and window length)")
+        raise ValueError(f"spectrogram batch has shape {got}; "
+                         f"the model expects (N, {', '.join(map(str, want))}) "
+                         "(3 channels x F frequencies x T times: recompute with the model's nperseg/noverlap "
+                         "and window length)")
     return x
 
 def _check_hook(mod, args): check_input(mod, args[0])
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #761e16f2
 def foreaft_cnn(in_shape:tuple,             # (3, F, T) spectrogram shape
                 widths:tuple=(8, 16, 32),   # channels of the three convolution blocks
                 hidden:int=32,              # units in the head
                 p_drop:float=0.2,           # dropout probability in the head
                 n_classes:int=2             # logits out (foreshock, aftershock)
                ) -> nn.Sequential:
-    "Three conv-BN-ReLU-maxpool blocks and a small head; raw logits out."
+    "Three conv-BN-ReLU-maxpool blocks and a small head; raw logits out; refuses other input shapes."
     c, F, T = in_shape
     layers = []
     for a, b in zip((c, *widths[:-1]), widths):
         layers += [nn.Conv2d(a, b, 3, padding=1), nn.BatchNorm2d(b), nn.ReLU(), nn.MaxPool2d(2)]
         F, T = F//2, T//2
-    if F < 1 or T < 1: raise ValueError(f"in_shape={tuple(in_shape)} is too small for {len(widths)} 2x2 poolings; expected F, T >= {2**len(widths)}")
-    layers += [nn.Flatten(), nn.Linear(widths[-1]*F*T, hidden), nn.ReLU(), nn.Dropout(p_drop), nn.Linear(hidden, n_classes)]
+    if F < 1 or T < 1:
+        raise ValueError(f"in_shape={tuple(in_shape)} is too small for {len(widths)} 2x2 poolings; "
+                         f"expected F, T >= {2**len(widths)}")
+    layers += [nn.Flatten(), nn.Linear(widths[-1]*F*T, hidden), nn.ReLU(), nn.Dropout(p_drop),
+               nn.Linear(hidden, n_classes)]
     m = nn.Sequential(*layers)
     m.in_shape = tuple(int(i) for i in in_shape)
     m.register_forward_pre_hook(_check_hook)
     return m
 
-# %% ../nbs/07_foreshock_aftershock.ipynb #28556aac
-def predict_logits(model:nn.Module, # a `foreaft_cnn`
-                   S,               # normalised spectrograms (N, 3, F, T)
-                   bs:int=1024      # samples per forward pass
-                  ) -> np.ndarray:
-    "Logits (N, 2) of `model` in eval mode."
-    check_input(model, S)
-    model.eval(); dev = next(model.parameters()).device
-    with torch.no_grad():
-        return np.concatenate([model(torch.as_tensor(np.asarray(S[i:i+bs]), device=dev)).cpu().numpy() for i in range(0, len(S), bs)])
+# %% ../nbs/07_foreshock_aftershock.ipynb #ab92d568
+def _check_classes(y, split):
+    "Raise unless the train and dev splits both hold foreshocks and aftershocks."
+    for s in ('train', 'dev'):
+        n = np.bincount(y[split == s], minlength=2)
+        if (n == 0).any():
+            raise ValueError(f"split {s!r} has {n[0]} foreshocks and {n[1]} aftershocks; "
+                             "expected both classes")
 
-def predict_proba(model:nn.Module, # a `foreaft_cnn`
-                  S                # normalised spectrograms (N, 3, F, T)
-                 ) -> np.ndarray:
-    "Class probabilities (N, 2): softmax of the logits."
-    return torch.from_numpy(predict_logits(model, S)).softmax(1).numpy()
-
-# %% ../nbs/07_foreshock_aftershock.ipynb #c9e62112
-def train_foreaft(S,                # normalised spectrograms (N, 3, F, T)
+# %% ../nbs/07_foreshock_aftershock.ipynb #9daea813
+def train_foreaft(S,                # normalized spectrograms (N, 3, F, T)
                   y,                # labels (N,): 0 foreshock, 1 aftershock
                   split,            # split name per sample: 'train', 'dev', 'test'
                   epochs:int=8,     # one-cycle epochs
                   lr:float=3e-3,    # peak learning rate
                   bs:int=64,        # batch size, samples
                   seed:int=0,       # initialisation and sample order
+                  device=None,      # see `seisnb.learn.get_device`
                   **kw):            # passed to `foreaft_cnn`
-    "A fastai Learner with `foreaft_cnn`, trained with the one-cycle policy on 'train' (validated on 'dev')."
-    from fastai.learner import Learner
-    from fastai.data.core import DataLoaders
-    from fastai.data.load import DataLoader
-    from fastai.losses import CrossEntropyLossFlat
-    from fastai.metrics import accuracy
-    from fastai.torch_core import set_seed
-    import fastai.callback.schedule  # noqa: F401 (fit_one_cycle)
+    "A fastai Learner (`seisnb.learn.fit`) with `foreaft_cnn`, one-cycle on 'train', validated on 'dev'."
     S, y, split = np.asarray(S, np.float32), np.asarray(y), np.asarray(split)
-    for s in ('train', 'dev'):
-        n = np.bincount(y[split == s], minlength=2)
-        if (n == 0).any(): raise ValueError(f"split {s!r} has {n[0]} foreshocks and {n[1]} aftershocks; expected both classes")
-    set_seed(seed, reproducible=True)
-    model = foreaft_cnn(S.shape[1:], **kw)
-    ds = lambda s: list(zip(torch.from_numpy(S[split == s]), torch.from_numpy(y[split == s]).long()))
-    dls = DataLoaders(DataLoader(ds('train'), bs=bs, shuffle=True, drop_last=True), DataLoader(ds('dev'), bs=4*bs), device=torch.device('cpu'))
-    learn = Learner(dls, model, loss_func=CrossEntropyLossFlat(), metrics=accuracy)
-    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
-    return learn
+    _check_classes(y, split)
+    set_seed(seed)
+    model, loss = foreaft_cnn(S.shape[1:], **kw), nn.CrossEntropyLoss()
+    dls = array_dls(S, y, split == 'train', split == 'dev', bs=bs, valid_bs=4*bs, seed=seed, device=device,
+                    loss_func=loss)
+    return fit(model, dls, loss, epochs, lr, wd=0.01, schedule='one_cycle', restore_best=False, seed=seed)
 
-# %% ../nbs/07_foreshock_aftershock.ipynb #f998ebf8
-def foreaft_metrics(y_true, # true labels (N,): 0 foreshock, 1 aftershock
-                    y_pred  # predicted labels (N,)
-                   ) -> dict:
-    "Accuracy, precision, recall, F1 (aftershock = positive) and the 2x2 confusion matrix (rows true, columns predicted)."
-    y_true, y_pred = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int)
-    if y_true.shape != y_pred.shape: raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
-    if not set(np.unique(np.r_[y_true, y_pred])) <= {0, 1}: raise ValueError(f"labels {sorted(set(np.unique(np.r_[y_true, y_pred])))}; expected 0 (foreshock) and 1 (aftershock)")
-    cm = np.array([[np.sum((y_true == i) & (y_pred == j)) for j in (0, 1)] for i in (0, 1)])
-    tp, fp, fn = cm[1, 1], cm[0, 1], cm[1, 0]
-    prec = tp/(tp + fp) if tp + fp else 0.; rec = tp/(tp + fn) if tp + fn else 0.
-    return dict(accuracy=float(np.trace(cm)/cm.sum()), precision=float(prec), recall=float(rec),
-                f1=float(2*prec*rec/(prec + rec)) if prec + rec else 0., confusion=cm.tolist(), n=int(cm.sum()))
+# %% ../nbs/07_foreshock_aftershock.ipynb #6fac0041
+def _device(model:nn.Module) -> torch.device:
+    p = next(model.parameters(), None)
+    return p.device if p is not None else torch.device('cpu')
 
-def chance_interval(n:int,            # evaluation samples
-                    p:float=0.5,      # probability of a correct guess
-                    level:float=0.95  # coverage of the interval
-                   ) -> tuple[float, float]:
-    "Central `level` interval of the accuracy of a classifier at chance on `n` samples: Binomial(n, p)/n."
-    lo, hi = stats.binom.interval(level, n, p)
-    return float(lo/n), float(hi/n)
-
-# %% ../nbs/07_foreshock_aftershock.ipynb #db82d6a0
 def foreaft_explainer(model:nn.Module,           # a trained `foreaft_cnn`
-                      background,                # normalised spectrograms (B, 3, F, T) the explanations are relative to
+                      background,                # normalized spectrograms (B, 3, F, T): the SHAP reference
                       method:str='gradient',     # 'gradient' (GradientExplainer) or 'deep' (DeepExplainer)
                       min_background:int=16):    # fewer background samples than this raise
     "A `shap` explainer of `model`'s logits against `background`."
     import shap
-    if method not in ('gradient', 'deep'): raise ValueError(f"method={method!r}; expected 'gradient' or 'deep'")
+    if method not in ('gradient', 'deep'):
+        raise ValueError(f"method={method!r}; expected 'gradient' or 'deep'")
     check_input(model, background)
     if len(background) < min_background:
-        raise ValueError(f"background has {len(background)} samples; expected at least {min_background} (the expected value and the SHAP values are averages over it)")
+        raise ValueError(f"background has {len(background)} samples; expected at least {min_background} "
+                         "(the expected value and the SHAP values are averages over it)")
     model.eval()
-    bg = torch.as_tensor(np.asarray(background, np.float32))
+    bg = torch.as_tensor(np.asarray(background, np.float32), device=_device(model))
     return shap.GradientExplainer(model, bg) if method == 'gradient' else shap.DeepExplainer(model, bg)
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #4469e267
 def explain(explainer,                  # from `foreaft_explainer`
-            S,                          # normalised spectrograms (N, 3, F, T) to explain
+            S,                          # normalized spectrograms (N, 3, F, T) to explain
             nsamples:int=200,           # GradientExplainer samples per input
             seed:int=0,                 # GradientExplainer sampling
             check_additivity:bool=True  # DeepExplainer: raise when SHAP values do not add up
            ) -> np.ndarray:
     "SHAP values (N, 3, F, T, 2) of spectrograms S (N, 3, F, T) for both logits."
     import shap
-    x = torch.as_tensor(np.asarray(S, np.float32))
-    if isinstance(explainer, shap.DeepExplainer): phi = explainer.shap_values(x, check_additivity=check_additivity)
+    deep = isinstance(explainer, shap.DeepExplainer)
+    model = getattr(explainer.explainer, 'model', None)   # the explained network: inputs go to its device
+    dev = _device(model) if isinstance(model, nn.Module) else torch.device('cpu')
+    x = torch.as_tensor(np.asarray(S, np.float32), device=dev)
+    if deep: phi = explainer.shap_values(x, check_additivity=check_additivity)
     else: phi = explainer.shap_values(x, nsamples=nsamples, rseed=seed)
     phi = np.asarray(phi)
     return phi if phi.shape[:-1] == x.shape else np.moveaxis(phi, 0, -1)   # older shap: list over outputs
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #99767b29
 def additivity_error(model:nn.Module, # the explained model
                      phi,             # SHAP values (N, 3, F, T, 2) of S
                      S,               # the explained spectrograms (N, 3, F, T)
                      background       # the explainer's background (B, 3, F, T)
                     ) -> dict:
-    "How far sum(SHAP) is from f(x) - E f(background): max and mean absolute error, and mean error relative to mean |f(x) - E f|."
-    gap = predict_logits(model, S) - predict_logits(model, background).mean(0)
+    "How far sum(SHAP) is from f(x) - E f(background): max and mean absolute error, and mean relative error."
+    gap = predict(model, S, output='logits') - predict(model, background, output='logits').mean(0)
     err = np.abs(np.asarray(phi).sum((1, 2, 3)) - gap)
-    return dict(max_abs=float(err.max()), mean_abs=float(err.mean()), rel=float(err.mean()/np.abs(gap).mean()))
+    return dict(max_abs=float(err.max()), mean_abs=float(err.mean()),
+                rel=float(err.mean()/np.abs(gap).mean()))
 
-# %% ../nbs/07_foreshock_aftershock.ipynb #8960f094
-def plot_shap_sample(spec,                 # one spectrogram (3, F, T) (unnormalised log10 power, for display)
+# %% ../nbs/07_foreshock_aftershock.ipynb #9ed5d79a
+def plot_shap_sample(spec,                 # one spectrogram (3, F, T) (unnormalized log10 power, for display)
                      phi,                  # its SHAP values (3, F, T) for the class shown
                      freqs,                # Hz, frequency of each row
                      times,                # s, time of each column
@@ -344,48 +372,55 @@ def plot_shap_sample(spec,                 # one spectrogram (3, F, T) (unnormal
                      prob:float,           # predicted probability of `pred`
                      band:tuple|None=None, # Hz: mark a band
                      ax=None):             # matplotlib Axes (None: a new figure)
-    "One-channel (3-channel mean) SHAP map over the spectrogram, titled with label, prediction and probability."
+    "3-channel mean SHAP map over the spectrogram contours, titled with label, prediction and probability."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(4.5, 3.2))
-    m = np.asarray(phi).mean(0); v = np.abs(m).max() or 1.
+    m = np.asarray(phi).mean(0)
+    v = np.abs(m).max() or 1.
     ax.contour(times, freqs, np.asarray(spec).mean(0), levels=6, colors='0.3', linewidths=0.5)
     im = ax.pcolormesh(times, freqs, m, cmap='RdBu_r', vmin=-v, vmax=v, shading='auto', alpha=0.85)
     if band is not None:
-        for b in band: ax.axhline(b, color='k', ls='--', lw=0.8)
+        for i, b in enumerate(band):
+            ax.axhline(b, color='k', ls='--', lw=0.8, label=None if i else 'band edges')
+        ax.legend(loc='upper right', fontsize=7)
     ax.set(xlabel='time (s)', ylabel='frequency (Hz)',
-           title=f'Label: {CLASSES[label].capitalize()}, predicted as {CLASSES[pred].capitalize()} with P={prob:.3f}')
+           title=f'Label: {CLASSES[label].capitalize()}, predicted {CLASSES[pred].capitalize()} P={prob:.3f}')
     ax.title.set_fontsize(8)
-    plt.colorbar(im, ax=ax, label='SHAP (3-channel mean)')
+    ax.figure.colorbar(im, ax=ax, label=f'SHAP, {CLASSES[pred]} logit')
     return ax
 
 # %% ../nbs/07_foreshock_aftershock.ipynb #c5670afb
 def class_shap(model:nn.Module, # the explained model
                explainer,       # from `foreaft_explainer`
-               S,               # normalised spectrograms (N, 3, F, T), e.g. the dev split
+               S,               # normalized spectrograms (N, 3, F, T), e.g. the dev split
                y,               # their labels (N,)
                n:int=32,        # samples per class (at most)
                seed:int=0,      # which correct samples are drawn
                **kw) -> dict:   # passed to `explain`
-    "SHAP maps (n_k, 3, F, T) of the true-class logit for up to `n` correctly predicted samples of each class."
-    pred = predict_logits(model, S).argmax(1)
+    "SHAP maps (n_k, 3, F, T) of the true-class logit for up to `n` correctly predicted samples per class."
+    pred = predict(model, S, output='logits').argmax(1)
     rng, out = np.random.default_rng(seed), {}
     for k in (0, 1):
         idx = np.flatnonzero((np.asarray(y) == k) & (pred == k))
-        if len(idx) == 0: raise ValueError(f"no correctly predicted {CLASSES[k]} samples to average; expected at least one")
+        if len(idx) == 0:
+            raise ValueError(f"no correctly predicted {CLASSES[k]} samples to average; expected at least one")
         idx = np.sort(rng.permutation(idx)[:n])
         out[k] = dict(idx=idx, phi=explain(explainer, S[idx], seed=seed, **kw)[..., k])
     return out
 
+# %% ../nbs/07_foreshock_aftershock.ipynb #d594e0eb
 def band_localisation(phi,        # SHAP values (..., F, T)
                       freqs,      # Hz, the F frequencies
                       band:tuple  # (f1, f2) Hz
                      ) -> dict:
-    "Where mean |SHAP| sits in frequency: the fraction in `band`, the band's share of the axis, their ratio, and the frequency of the largest row."
+    "Where mean |SHAP| sits in frequency: fraction in `band`, band's share of the axis, ratio, largest row."
     a = np.abs(np.asarray(phi))
-    if a.shape[-2] != len(freqs): raise ValueError(f"phi has {a.shape[-2]} frequency rows but {len(freqs)} frequencies were given")
+    if a.shape[-2] != len(freqs):
+        raise ValueError(f"phi has {a.shape[-2]} frequency rows but {len(freqs)} frequencies were given")
     prof = a.reshape(-1, *a.shape[-2:]).mean((0, 2))
     inb = (np.asarray(freqs) >= band[0]) & (np.asarray(freqs) <= band[1])
-    if not inb.any(): raise ValueError(f"no frequency row inside band={band} Hz (rows {freqs[0]:.3g}-{freqs[-1]:.3g} Hz)")
+    if not inb.any():
+        raise ValueError(f"no frequency row inside band={band} Hz (rows {freqs[0]:.3g}-{freqs[-1]:.3g} Hz)")
     frac, share = prof[inb].sum()/prof.sum(), inb.mean()
     fmax = float(freqs[prof.argmax()])
     return dict(fraction=float(frac), share=float(share), enrichment=float(frac/share), argmax_hz=fmax,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00c_learn.ipynb #1d938893
 from __future__ import annotations
-import os, json, math, time, random, hashlib
+import os, json, math, time, random
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,6 +20,7 @@ from fastai.callback.tracker import TrackerCallback
 from fastai.callback.progress import ProgressCallback
 import fastai.callback.schedule  # noqa: F401 (adds Learner.fit_one_cycle)
 from .records import _jsonable
+from .data import sha256
 
 # %% auto #0
 __all__ = ['set_seed', 'get_device', 'toy_classification', 'ArrayDS', 'ArrayDL', 'array_dls', 'SamplerDL', 'dataset_dls',
@@ -477,12 +478,6 @@ def _version() -> str:
         return __version__
     except Exception: return 'unknown'
 
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
 # %% ../nbs/00c_learn.ipynb #b78ec99b
 def save_model(model:nn.Module, # a torch.nn.Module
                fn:str|Path,     # path without suffix: writes `fn.pth` and `fn.json`
@@ -498,7 +493,7 @@ def save_model(model:nn.Module, # a torch.nn.Module
     side.setdefault('seed', _last_seed)
     side.update(device=str(p.device) if p is not None else 'cpu', torch_version=torch.__version__,
                 seisnb_version=_version(), model_class=type(model).__name__, n_parameters=n_params(model),
-                weights_file=pth.name, weights_sha256=_sha256(pth),
+                weights_file=pth.name, weights_sha256=sha256(pth),
                 saved_utc=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
     fn.with_suffix('.json').write_text(json.dumps(side, indent=1))
     return pth
@@ -528,7 +523,7 @@ def _read_weights(pth:Path, side:dict, map_location) -> dict:
     if pth.stat().st_size == 0:
         raise ValueError(f"Weights file {pth} is empty (0 bytes); save the model again")
     want = side.get('weights_sha256')
-    if want and _sha256(pth) != want:
+    if want and sha256(pth) != want:
         raise ValueError(f"Weights file {pth} ({pth.stat().st_size} bytes) does not match the SHA-256 in "
                          "its sidecar "
                          f"({want[:12]}...): it was truncated, corrupted or replaced after saving")

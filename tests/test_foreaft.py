@@ -1,7 +1,8 @@
-"""seisnb.foreaft beyond the notebook: split leakage over many seeds, bad input, SHAP additivity and
-localisation on a second seed, the null control at chance, the SeisBench loader, and the Norcia
-papermill parameter set (checked against the notebook, and run end to end on a synthetic SeisBench folder)."""
-import json, warnings
+"""seisnb.foreaft beyond the notebook: split leakage over many seeds, bad input, accuracy, SHAP localisation and
+the null control on a second seed (the notebook checks seed 0), GradientExplainer additivity at many samples,
+the SeisBench loader's failure modes, and the Norcia papermill parameter set (checked against the notebook, and
+run end to end on a synthetic SeisBench folder). What the notebook checks at its defaults is not repeated here."""
+import io, json, logging, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -10,8 +11,9 @@ import torch
 
 warnings.filterwarnings('ignore', message='IProgress not found')
 from seisnb.foreaft import (SPLITS, label_foreaft, split_by_event_station, check_splits, synth_foreaft, foreaft_inputs,
-                            norm_stats, normalise, foreaft_cnn, train_foreaft, predict_logits, foreaft_metrics, chance_interval,
-                            foreaft_explainer, explain, additivity_error, class_shap, band_localisation, load_foreaft_seisbench)
+                            norm_stats, normalize, foreaft_cnn, train_foreaft, foreaft_explainer, explain,
+                            additivity_error, class_shap, band_localisation, load_foreaft_seisbench)
+from seisnb.learn import predict, classification_metrics, chance_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT/'nbs'/'07_foreshock_aftershock.ipynb'
@@ -22,7 +24,7 @@ def _prepare(effect, seed, n_events=1200):
     meta = split_by_event_station(meta, seed=seed, verbose=False)
     S, f, t = foreaft_inputs(X[meta.index.to_numpy()], 100.)
     sp, y = meta.split.to_numpy(), meta.label.to_numpy()
-    return normalise(S, norm_stats(S[sp == 'train'])), y, sp, f
+    return normalize(S, norm_stats(S[sp == 'train'])), y, sp, f
 
 @pytest.fixture(scope='module')
 def trained():
@@ -48,18 +50,23 @@ def test_split_no_leakage(seed):
         assert n[0] == n[1] > 0
     assert len(sp) < len(meta)   # traces whose event and station disagree were dropped
 
-def test_split_reports_drops(capsys):
+def test_split_reports_drops():
+    "Dropped traces are reported through the seisnb logger."
     X, meta = synth_foreaft(100, seed=0)
-    split_by_event_station(meta)
-    out = capsys.readouterr().out
+    buf, log = io.StringIO(), logging.getLogger('seisnb')
+    h = logging.StreamHandler(buf)
+    log.addHandler(h)
+    try: split_by_event_station(meta)
+    finally: log.removeHandler(h)
+    out = buf.getvalue()
     assert 'dropped' in out and 'different splits' in out and 'balance' in out
 
 # --- bad input -----------------------------------------------------------------------------------
 def test_bad_spectrogram_shape():
     m = foreaft_cnn((3, 33, 15)).eval()
     with pytest.raises(ValueError, match=r'shape \(4, 3, 33, 16\).*expects \(N, 3, 33, 15\)'): m(torch.zeros(4, 3, 33, 16))
-    with pytest.raises(ValueError, match='expects'): predict_logits(m, np.zeros((4, 1, 33, 15), np.float32))
-    with pytest.raises(ValueError, match='expects'): predict_logits(m, np.zeros((33, 15), np.float32))
+    with pytest.raises(ValueError, match='expects'): predict(m, np.zeros((4, 1, 33, 15), np.float32))
+    with pytest.raises(ValueError, match='expects'): predict(m, np.zeros((33, 15), np.float32))
 
 def test_class_missing_from_split():
     meta = pd.DataFrame(dict(source_id=['a', 'b', 'c', 'd', 'e', 'f'], station_code='S', label=[0, 1, 0, 1, 0, 0],
@@ -79,22 +86,13 @@ def test_background_too_small():
 def test_bad_labels_and_times():
     with pytest.raises(ValueError, match='unreadable source_origin_time'):
         label_foreaft(pd.DataFrame(dict(source_origin_time=['2016-10-29T00:00:00Z', 'yesterday'])), '2016-10-30', verbose=False)
-    with pytest.raises(ValueError, match='expected 0 \\(foreshock\\)'): foreaft_metrics([0, 1], [0, 3])
     with pytest.raises(ValueError, match='expected >= 0'): synth_foreaft(10, effect=-0.5)
 
 # --- trained model: accuracy, SHAP additivity and localisation on a second seed -----------------------
 def test_accuracy_second_seed(trained):
     m, S, y, sp, f = trained
-    r = foreaft_metrics(y[sp == 'test'], predict_logits(m, S[sp == 'test']).argmax(1))
+    r = classification_metrics(y[sp == 'test'], predict(m, S[sp == 'test'])[:, 1])
     assert r['accuracy'] > 0.95, r
-
-def test_deep_explainer_additivity(trained):
-    "DeepExplainer: sum of SHAP = f(x) - E f(background) to float32 round-off (tolerance 1e-3 logits)."
-    m, S, y, sp, f = trained
-    bg, xs = S[sp == 'train'][:32], S[sp == 'test'][:8]
-    phi = explain(foreaft_explainer(m, bg, 'deep'), xs)
-    err = additivity_error(m, phi, xs, bg)
-    assert err['max_abs'] < 1e-3, err
 
 def test_gradient_explainer_additivity(trained):
     """GradientExplainer (expected gradients) is additive only in expectation. With 2000 path samples per input
@@ -118,12 +116,13 @@ def test_shap_localisation_second_seed(trained):
 def test_null_control_at_chance():
     S, y, sp, f = _prepare(0., seed=1)
     m = train_foreaft(S, y, sp, epochs=8, seed=1).model
-    r = foreaft_metrics(y[sp == 'test'], predict_logits(m, S[sp == 'test']).argmax(1))
+    r = classification_metrics(y[sp == 'test'], predict(m, S[sp == 'test'])[:, 1])
     lo, hi = chance_interval(r['n'])
     assert lo <= r['accuracy'] <= hi, (r, (lo, hi))
 
 # --- real-data path ------------------------------------------------------------------------------
-def test_seisbench_loader(tmp_path):
+def test_seisbench_loader_bad_input(tmp_path):
+    "The loader drops the mainshock itself and refuses a wrong sampling rate or a missing folder."
     from seisnb.waveforms import write_seisbench
     X, meta = synth_foreaft(30, seed=2)
     md = meta.drop(columns=['row', 'label', 'days_from_mainshock'])
@@ -131,8 +130,6 @@ def test_seisbench_loader(tmp_path):
     write_seisbench(tmp_path, X, md)
     Xr, mr = load_foreaft_seisbench(tmp_path, '2016-10-30T06:40:17Z', verbose=False)
     assert len(mr) == len(md) - 1 and (mr.row == np.arange(1, len(md))).all()
-    np.testing.assert_allclose(Xr, X[1:], atol=1e-6)
-    assert (mr.label == meta.label[1:].to_numpy()).all()
     with pytest.raises(ValueError, match='expected 50'): load_foreaft_seisbench(tmp_path, '2016-10-30T06:40:17Z', fs=50., verbose=False)
     with pytest.raises(FileNotFoundError, match='SeisBench-layout'): load_foreaft_seisbench(tmp_path/'missing', '2016-10-30')
 
