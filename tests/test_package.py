@@ -39,3 +39,23 @@ def test_modules_import_without_torchvision():
             'print("ok")')
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and 'ok' in r.stdout, r.stderr[-3000:]
+
+def test_light_modules_stay_light():
+    "seisnb.data and seisnb.records (imported by every chapter and tool) load without torch or fastai."
+    code = ('import sys\n'
+            'import seisnb.data, seisnb.records\n'
+            'heavy = [m for m in ("torch", "fastai", "cartopy") if m in sys.modules]\n'
+            'assert not heavy, heavy\n'
+            'print("ok")')
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and 'ok' in r.stdout, r.stderr[-3000:]
+
+def test_learn_uses_only_core_fastai():
+    "seisnb.learn builds on fastai's Learner and callbacks, never on fastai.vision (which pulls in torchvision)."
+    code = ('import sys\n'
+            'import seisnb.learn\n'
+            'bad = [m for m in sys.modules if m.startswith(("fastai.vision", "torchvision"))]\n'
+            'assert not bad, bad\n'
+            'print("ok")')
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and 'ok' in r.stdout, r.stderr[-3000:]
