@@ -275,7 +275,7 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
         monitor:str='valid_loss', # recorded value to watch (a loss, or a metric's name)
         restore_best:bool=True,   # put the best epoch's weights back at the end
         progress:bool=False,      # show fastai's progress bar and epoch table
-        seed:int|None=None,       # `set_seed` before training (None: leave the generators as they are)
+        seed:int|None=None,       # `set_seed` first (None: leave the generators, record the last seed)
         cbs=(),                   # extra fastai callbacks
         metrics=(),               # fastai metrics, e.g. `fastai.metrics.accuracy`
        ) -> Learner:
@@ -293,7 +293,8 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
         learn.logger = lambda *a, **k: None
     if schedule == 'one_cycle': learn.fit_one_cycle(epochs, lr)
     else: learn.fit(epochs, lr)
-    learn.seed, learn.epochs_run, learn.best_epoch = seed, len(learn.recorder.values), best.best_ep
+    learn.seed = seed if seed is not None else _last_seed   # the seed this run started from
+    learn.epochs_run, learn.best_epoch = len(learn.recorder.values), best.best_ep
     return learn
 
 # %% ../nbs/00c_learn.ipynb #fe627a1f
