@@ -172,17 +172,10 @@ def dataset_available(name:str # dataset key in `DATASETS`
     return d is not None and all((d/k).is_file() for k in registered_files(name))
 
 # %% ../nbs/00b_data.ipynb #1be3244e
-_MOVED = {'RunRecord': 'records', '_jsonable': 'records', 'save_model': 'learn', 'load_model': 'learn',
-          'load_sidecar': 'learn', 'map_axes': 'maps', 'setup_cartopy': 'maps', 'plate_boundaries': 'maps',
-          'natural_earth_dir': 'maps'}
-
-def _in_test() -> bool:
-    "Deprecated: read `os.environ.get('IN_TEST')` (set by nbdev_test) instead."
-    return bool(os.environ.get('IN_TEST'))
+_MOVED = {'map_axes': 'maps', 'natural_earth_dir': 'maps'}   # still imported from here (02, tools)
 
 # %% ../nbs/00b_data.ipynb #529574cf
 def __getattr__(name:str):
-    "Old names of `seisnb.data` that moved to other modules (temporary re-exports)."
-    if name == 'in_test': return _in_test
+    "Old names of `seisnb.data` that moved to `seisnb.maps` (temporary re-exports)."
     if name in _MOVED: return getattr(importlib.import_module(f'seisnb.{_MOVED[name]}'), name)
     raise AttributeError(f"module 'seisnb.data' has no attribute {name!r}")
