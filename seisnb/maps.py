@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 from .data import fetch, shared_data_dir
 from .records import warn_once
+from .catalog import lon_in_range
 
 # %% auto #0
-__all__ = ['natural_earth_dir', 'setup_cartopy', 'check_extent', 'crosses_antimeridian', 'lon_span', 'wrap_lon', 'in_box',
+__all__ = ['natural_earth_dir', 'setup_cartopy', 'check_extent', 'lon_span', 'crosses_antimeridian', 'unwrap_lon', 'in_box',
            'plate_boundaries', 'map_axes']
 
 # %% ../nbs/00d_maps.ipynb #0dfa9f52
@@ -43,7 +44,7 @@ def setup_cartopy() -> bool:
 
 # %% ../nbs/00d_maps.ipynb #10b08538
 def check_extent(extent) -> tuple[float, float, float, float]:
-    "`extent` as four floats, checked: latitudes in [-90, 90] increasing, longitudes in [-180, 360]."
+    "`extent` as four floats, checked: latitudes in [-90, 90] increasing, two different longitudes."
     try: e = tuple(float(v) for v in extent)
     except (TypeError, ValueError) as err:
         raise ValueError(f"extent={extent!r}; "
@@ -53,43 +54,41 @@ def check_extent(extent) -> tuple[float, float, float, float]:
     lo0, lo1, la0, la1 = e
     if not -90 <= la0 < la1 <= 90:
         raise ValueError(f"latitudes {la0}..{la1}; expected -90 <= lat_min < lat_max <= 90")
-    if not (-180 <= lo0 <= 360 and -180 <= lo1 <= 360) or lo0 == lo1:
-        raise ValueError(f"longitudes {lo0}..{lo1}; expected two different values in [-180, 360] (lon_min > "
-                         "lon_max: across 180°)")
+    if not (np.isfinite([lo0, lo1]).all() and lo0 != lo1 and abs(lo0) <= 360 and abs(lo1) <= 540):
+        raise ValueError(f"longitudes {lo0}..{lo1}; expected two different finite longitudes "
+                         "(lon_min > lon_max: across 180°)")
     return e
 
 # %% ../nbs/00d_maps.ipynb #ed3b4b3a
-def crosses_antimeridian(extent) -> bool:
-    "True if the box `extent` crosses 180° (given with lon_min > lon_max)."
-    e = check_extent(extent)
-    return e[0] > e[1]
-
 def lon_span(extent) -> tuple[float, float]:
-    "The box's longitudes as one increasing range (lon_max + 360 when it crosses 180°)."
+    "The box's longitudes as one increasing range starting at lon_min (lon_max + 360 when given across 180°)."
     e = check_extent(extent)
-    return (e[0], e[1] + 360) if e[0] > e[1] else (e[0], e[1])
+    b = e[1] if e[1] > e[0] else e[1] + 360
+    if b - e[0] > 360: raise ValueError(f"extent spans {b - e[0]:g}° of longitude; expected at most 360")
+    return e[0], b
+
+def crosses_antimeridian(extent) -> bool:
+    "True if the box `extent` contains the 180° meridian inside it."
+    a, b = lon_span(extent)
+    return (180 - a) % 360 < b - a
 
 # %% ../nbs/00d_maps.ipynb #93944084
-def wrap_lon(lon,     # degrees east
-             extent   # (lon_min, lon_max, lat_min, lat_max)
-            ) -> np.ndarray:
-    "Longitudes unwrapped into the box's continuous range when it crosses 180°; unchanged otherwise."
-    lon = np.asarray(lon, dtype=float)
-    if not crosses_antimeridian(extent): return lon
-    lo = check_extent(extent)[0]
-    return (lon - lo) % 360 + lo
+def unwrap_lon(lon,     # degrees east, either convention
+               extent   # (lon_min, lon_max, lat_min, lat_max)
+              ) -> np.ndarray:
+    "Longitudes moved by multiples of 360° into the box's continuous range [lon_min, lon_min + 360)."
+    a = lon_span(extent)[0]
+    return (np.asarray(lon, dtype=float) - a) % 360 + a
 
 # %% ../nbs/00d_maps.ipynb #7659b6b0
 def in_box(lon, lat,       # degrees
            extent,         # (lon_min, lon_max, lat_min, lat_max), lon_min > lon_max across 180°
            margin:float=0. # degrees added on every side
           ) -> np.ndarray:
-    "Boolean mask of the points inside the box (antimeridian-aware)."
+    "Boolean mask of the points inside the box (antimeridian-aware, `seisnb.catalog.lon_in_range`)."
     a, b = lon_span(extent)
-    lo, la = wrap_lon(lon, extent), np.asarray(lat, dtype=float)
-    if crosses_antimeridian(extent): lo = np.where(lo > b + margin, lo - 360, lo) if margin else lo
-    e = check_extent(extent)
-    return (lo >= a - margin) & (lo <= b + margin) & (la >= e[2] - margin) & (la <= e[3] + margin)
+    e, la = check_extent(extent), np.asarray(lat, dtype=float)
+    return lon_in_range(lon, a - margin, b + margin) & (la >= e[2] - margin) & (la <= e[3] + margin)
 
 # %% ../nbs/00d_maps.ipynb #98998c88
 def plate_boundaries(extent:tuple|None=None, # (lon_min, lon_max, lat_min, lat_max) to keep (1° margin)
@@ -143,7 +142,7 @@ def map_axes(extent:tuple,            # (lon_min, lon_max, lat_min, lat_max), de
              figsize=(6, 6),          # inches, for a new figure
              resolution:str='50m',    # Natural Earth coastline resolution
              plates:bool=True):       # draw the PB2002 plate boundaries
-    "Axes for a map of `extent`: cartopy with coastlines when available, else plain lon/lat axes (`wrap_lon`)."
+    "Axes for a map of `extent`: cartopy with coastlines when available, else plain lon/lat (`unwrap_lon`)."
     extent = check_extent(extent)
     geo = setup_cartopy() and (ax is None or hasattr(ax, 'projection'))
     ax = _cartopy_axes(extent, ax, figsize, resolution) if geo else _plain_axes(extent, ax, figsize)
@@ -153,7 +152,7 @@ def map_axes(extent:tuple,            # (lon_min, lon_max, lat_min, lat_max), de
         kw = dict(transform=ccrs.PlateCarree())
     if plates:
         for i, (typ, a) in enumerate(plate_boundaries(extent)):
-            x = a[:, 0] if geo else np.unwrap(wrap_lon(a[:, 0], extent), period=360)
+            x = a[:, 0] if geo else np.unwrap(unwrap_lon(a[:, 0], extent), period=360)
             lab = 'PB2002 plate boundary' if i == 0 else None
             ax.plot(x, a[:, 1], color='crimson', lw=1, label=lab, **kw)
     return ax
