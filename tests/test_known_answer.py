@@ -1,5 +1,6 @@
-"""The parameter sets the main job also runs, through papermill, with their bounds
-(tests/bounds/<notebook>@<set>.json):
+"""The parameter sets (nbs/params/<set>.yaml, registered in tools/run_notebooks.PARAM_SETS) run through
+papermill with their bounds: tests/bounds/<notebook>@<set>.json, and the bounds written in the notebook
+(`rec.metric(..., bounds=...)`, which stop the run when violated). The only papermill runs of the suite:
 - known-answer validation of the whole b-value pipeline (ETAS -> daily fields -> blocks ->
   progressive training): a planted precursory b-value drop must be detected clearly better than
   chance on the later period, and the same catalog without the plant must stay inside the chance
@@ -10,16 +11,32 @@ import json
 from pathlib import Path
 import pytest
 from run_notebooks import PARAM_SETS, param_set, param_set_available, run_one
-from test_notebooks import check_bounds
+from test_notebooks import check_bounds, data_bounds, has_inline_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
+
+def set_bounds(name:str) -> dict:
+    "Bounds of parameter set `name` from tests/bounds/<stem>@<name>.json ({} when its notebook bounds inline)."
+    stem = PARAM_SETS[name][0]
+    fn = ROOT/'tests'/'bounds'/f'{stem}@{name}.json'
+    if fn.exists(): return json.loads(fn.read_text())
+    assert has_inline_bounds(ROOT/'nbs'/f'{stem}.ipynb'), \
+        f'parameter set {name!r}: no {fn.relative_to(ROOT)} and no inline bounds in nbs/{stem}.ipynb'
+    return {}
+
+@pytest.mark.parametrize('name', sorted(PARAM_SETS))
+def test_param_set_is_complete(name):
+    "Every registered parameter set has its yaml, its notebook and bounds (a file or inline) -- checked without running."
+    nb, params = param_set(name)
+    assert nb.exists(), f'{name}: no notebook {nb.name}'
+    set_bounds(name)
 
 @pytest.mark.parametrize('name', sorted(PARAM_SETS))
 def test_param_set(name, tmp_path):
     if not param_set_available(name): pytest.skip(f'dataset {PARAM_SETS[name][1]!r} not in the local data mirror')
     nb, params = param_set(name)
-    bounds = json.loads((ROOT/'tests'/'bounds'/f'{nb.stem}@{name}.json').read_text())
+    bounds = set_bounds(name)
     r = run_one(nb, tmp_path, params)
     assert r['status'] == 'ok', r['error']
-    errs = check_bounds(r['metrics'], bounds)
+    errs = check_bounds(r['metrics'], bounds) + check_bounds(r['metrics'], data_bounds(bounds))
     assert not errs, f'{name}: ' + '; '.join(errs)
