@@ -11,31 +11,36 @@ import pandas as pd
 import torch
 from torch import nn
 from scipy import stats
-from sklearn.preprocessing import PowerTransformer
-from sklearn.metrics import f1_score, confusion_matrix
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer
 from fastcore.basics import patch
 from fastai.callback.core import Callback
+from .learn import set_seed, array_dls, predict, classification_metrics
+from .learn import fit as fit_learner
+from .records import progress
 
 # %% auto #0
 __all__ = ['REGIONS', 'TARGET', 'SEG_KM', 'FEATURES', 'FEATURE_TYPE', 'BINARY', 'TERNARY', 'event_magnitude', 'read_region',
-           'read_megathrust', 'magnitude_classes', 'select_features', 'yeo_johnson', 'SegmentTransform',
-           'exclusion_split', 'check_no_leak', 'segment_net', 'class_weights', 'train_segment_net', 'predict_proba',
-           'f1_scores', 'fit_scenario', 'save_fit', 'load_fit', 'predict_segments', 'exclusion_sweep', 'holdout_f1',
-           'segment_relevance', 'relevance_share', 'relevance_table', 'relevance_ranking', 'ranking_stability']
+           'read_megathrust', 'magnitude_classes', 'quantile_thresholds', 'select_features', 'yeo_johnson',
+           'SegmentTransform', 'exclusion_split', 'check_no_leak', 'segment_net', 'class_weights', 'train_segment_net',
+           'fit_scenario', 'save_fit', 'load_fit', 'predict_segments', 'exclusion_sweep', 'holdout_f1', 'class_names',
+           'segment_relevance', 'relevance_share', 'relevance_table', 'relevance_ranking', 'ranking_stability',
+           'robust_scale_rows', 'paper_relevance']
 
 # %% ../nbs/08_subduction.ipynb #8300860e
-REGIONS = {'alu': 'Alaska-Aleutians', 'cam': 'Central America', 'izu': 'Izu-Bonin-Mariana', 'ker': 'Tonga-Kermadec',
-           'kur': 'Japan-Kuriles-Kamchatka', 'ryu': 'Ryukyu-Nankai', 'sam': 'South America', 'sum': 'Southeast Asia'}
-TARGET = 'MR_GCMT'   # largest GCMT moment magnitude on the segment
+REGIONS = {'alu': 'Alaska-Aleutians', 'cam': 'Central America', 'izu': 'Izu-Bonin-Mariana',
+           'ker': 'Tonga-Kermadec', 'kur': 'Japan-Kuriles-Kamchatka', 'ryu': 'Ryukyu-Nankai',
+           'sam': 'South America', 'sum': 'Southeast Asia'}
+TARGET = 'MR_GCMT'   # magnitude of the largest known rupture on the segment (historical ones included)
 SEG_KM = 50.         # along-trench spacing of the rows, km
-FEATURES = ('DXT_200 FDM_200 SDM_200 DXT_400 FDM_400 SDM_400 DXT_600 FDM_600 SDM_600 SED_AVE SED_STD SED_GRD '
-            'V_UP V_TN AGE FRE_DG_AVE FRE_DG_STD EGR_DG_AVE EGR_DG_STD SRO_DG_AVE SRO_DG_STD IRO_DG_AVE IRO_DG_STD '
-            'LRO_DG_AVE LRO_DG_STD CRD_UP_AVE CRD_UP_STD CRS_UP_AVE CRS_UP_STD CRM_UP_AVE CRM_UP_STD FRE_UP_AVE '
-            'FRE_UP_STD EGO_UP_AVE EGO_UP_STD EGO_L_UP_AVE EGO_L_UP_STD EGO_SL_UP_AVE EGO_SL_UP_STD EGO_UM_UP_AVE '
-            'EGO_UM_UP_STD EGR_UP_AVE EGR_UP_STD EGR_BG_UP_AVE EGR_BG_UP_STD INV_UP_AVE INV_UP_STD DLT_UP_AVE '
-            'DLT_UP_STD').split()
+FEATURES = ('DXT_200 FDM_200 SDM_200 DXT_400 FDM_400 SDM_400 DXT_600 FDM_600 SDM_600 SED_AVE SED_STD '
+            'SED_GRD V_UP V_TN AGE FRE_DG_AVE FRE_DG_STD EGR_DG_AVE EGR_DG_STD SRO_DG_AVE SRO_DG_STD '
+            'IRO_DG_AVE IRO_DG_STD LRO_DG_AVE LRO_DG_STD CRD_UP_AVE CRD_UP_STD CRS_UP_AVE CRS_UP_STD '
+            'CRM_UP_AVE CRM_UP_STD FRE_UP_AVE FRE_UP_STD EGO_UP_AVE EGO_UP_STD EGO_L_UP_AVE EGO_L_UP_STD '
+            'EGO_SL_UP_AVE EGO_SL_UP_STD EGO_UM_UP_AVE EGO_UM_UP_STD EGR_UP_AVE EGR_UP_STD EGR_BG_UP_AVE '
+            'EGR_BG_UP_STD INV_UP_AVE INV_UP_STD DLT_UP_AVE DLT_UP_STD').split()
 FEATURE_TYPE = {f: ('III kinematic' if f in ('V_UP', 'V_TN', 'AGE') else
-                    'II dynamic' if f.startswith(('DXT', 'FDM', 'SDM', 'FRE', 'EGO', 'EGR')) else 'I physical')
+                    'II dynamic' if f.startswith(('DXT', 'FDM', 'SDM', 'FRE', 'EGO', 'EGR')) else
+                    'I physical')
                 for f in FEATURES}
 BINARY, TERNARY = (8.0,), (6.4, 8.3)  # class thresholds of the paper's two tasks, Mw
 
@@ -45,9 +50,12 @@ def event_magnitude(mr,                   # MR_GCMT values (blank/NaN, 0 or <= n
                     none_max:float=1.0,   # values up to this one mean "no event"
                    ) -> tuple[pd.Series, int]:
     "Magnitudes with the no-event floor applied, and how many segments got the floor."
-    raw = pd.Series(mr); num = pd.to_numeric(raw, errors='coerce')
+    raw = pd.Series(mr)
+    num = pd.to_numeric(raw, errors='coerce')
     bad = raw[num.isna() & raw.notna() & (raw.astype(str).str.strip() != '')]
-    if len(bad): raise ValueError(f"MR_GCMT values {bad.tolist()[:5]} are not numbers; expected magnitudes (Mw) or blanks")
+    if len(bad):
+        raise ValueError(f"MR_GCMT values {bad.tolist()[:5]} are not numbers; expected magnitudes (Mw) or "
+                         "blanks")
     mr = num.astype(float)
     none = mr.isna() | (mr <= none_max)
     return mr.mask(none, floor), int(none.sum())
@@ -59,15 +67,18 @@ def read_region(fn:str|Path,            # one `<region>.csv` of the megathrust t
                 floor:float=4.0,        # Mw of segments with no recorded event
                ) -> pd.DataFrame:
     "One region's segments: region, seg, pos_km (km), the 49 features, the raw target and the floored `mw`."
-    fn = Path(fn); region = region or fn.stem
+    fn = Path(fn)
+    region = region or fn.stem
     df = pd.read_csv(fn, index_col=0)
     if target not in df.columns:
-        raise ValueError(f"{fn.name}: target column {target!r} missing; found {len(df.columns)} columns ({', '.join(map(str, df.columns[:4]))}, ...)")
+        raise ValueError(f"{fn.name}: target column {target!r} missing; found {len(df.columns)} columns "
+                         f"({', '.join(map(str, df.columns[:4]))}, ...)")
     feats = [c for c in df.columns if c != target]
     miss, extra = [c for c in FEATURES if c not in feats], [c for c in feats if c not in FEATURES]
     if miss or extra:
-        raise ValueError(f"{fn.name}: columns differ from the megathrust schema: missing {miss}, unexpected {extra}; "
-                         f"expected the {len(FEATURES)} features of seisnb.subduction.FEATURES and {target!r}")
+        raise ValueError(f"{fn.name}: columns differ from the megathrust schema: missing {miss}, "
+                         f"unexpected {extra}; expected the {len(FEATURES)} features of "
+                         f"seisnb.subduction.FEATURES and {target!r}")
     mw, n_none = event_magnitude(df[target], floor)
     out = pd.DataFrame({'region': region, 'seg': np.arange(len(df)), 'pos_km': np.arange(len(df))*SEG_KM})
     out = pd.concat([out, df[FEATURES].reset_index(drop=True).astype(float)], axis=1)
@@ -76,11 +87,11 @@ def read_region(fn:str|Path,            # one `<region>.csv` of the megathrust t
     return out
 
 # %% ../nbs/08_subduction.ipynb #70bf96d8
-def read_megathrust(folder:str|Path|None=None, # folder of `<region>.csv`; None: the registered dataset (local mirror)
+def read_megathrust(folder:str|Path|None=None, # folder of `<region>.csv`; None: the registered dataset
                     regions:list|None=None,    # region keys; None: all eight
                     floor:float=4.0,           # Mw of segments with no recorded event
                    ) -> pd.DataFrame:
-    "All regions in one table (rows in along-trench order within each region); `attrs['n_no_event']` counts floored segments."
+    "All regions in one table, rows in along-trench order; `attrs['n_no_event']` counts floored segments."
     regions = list(regions or REGIONS)
     if folder is None:
         from seisnb.data import fetch
@@ -101,10 +112,23 @@ def magnitude_classes(mw,                     # floored magnitudes
     "Class index of every magnitude: 0 below the first threshold, k at or above the k-th."
     th = np.asarray(thresholds, float)
     if th.ndim != 1 or len(th) == 0 or np.any(np.diff(th) <= 0):
-        raise ValueError(f"thresholds={list(np.atleast_1d(thresholds))}; expected a non-empty increasing list of magnitudes")
+        raise ValueError(f"thresholds={list(np.atleast_1d(thresholds))}; expected a non-empty increasing "
+                         "list of magnitudes")
     mw = np.asarray(mw, float)
-    if np.isnan(mw).any(): raise ValueError(f"{int(np.isnan(mw).sum())} magnitudes are NaN; expected floored magnitudes (event_magnitude)")
+    if np.isnan(mw).any():
+        raise ValueError(f"{int(np.isnan(mw).sum())} magnitudes are NaN; expected floored magnitudes "
+                         "(event_magnitude)")
     return np.searchsorted(th, mw, side='right')
+
+# %% ../nbs/08_subduction.ipynb #29a14a5c
+def quantile_thresholds(mw,                # magnitudes (floored) the quantiles are fitted on
+                        q=(0.33, 0.65),    # class bounds on the quantile scale (the original's `mw_cats`)
+                       ) -> list:
+    "Magnitude thresholds equivalent to class bounds `q` on the quantile-transformed magnitudes."
+    mw = np.asarray(mw, float).reshape(-1, 1)
+    qt = QuantileTransformer(n_quantiles=min(1000, len(mw)), random_state=0)
+    u = qt.fit_transform(mw).ravel()
+    return [float(mw[u >= qk - 1e-12].min()) for qk in q]
 
 # %% ../nbs/08_subduction.ipynb #b4aff672
 def select_features(table:pd.DataFrame,        # table from `read_megathrust`
@@ -112,40 +136,56 @@ def select_features(table:pd.DataFrame,        # table from `read_megathrust`
                     max_missing:float=0.5,     # drop features blank on more than this fraction
                    ) -> tuple[list, dict]:
     "Features kept by the missing-value rule, and `{dropped feature: blank fraction}`."
-    if not 0 <= max_missing <= 1: raise ValueError(f"max_missing={max_missing}; expected a fraction in [0, 1]")
+    if not 0 <= max_missing <= 1:
+        raise ValueError(f"max_missing={max_missing}; expected a fraction in [0, 1]")
     miss = [f for f in features if f not in table.columns]
     if miss: raise ValueError(f"table lacks features {miss}; expected all of {len(features)} features")
     frac = table[list(features)].isna().mean()
-    return [f for f in features if frac[f] <= max_missing], {f: round(float(frac[f]), 3) for f in features if frac[f] > max_missing}
+    kept = [f for f in features if frac[f] <= max_missing]
+    return kept, {f: round(float(frac[f]), 3) for f in features if frac[f] > max_missing}
 
 # %% ../nbs/08_subduction.ipynb #cbf92bfb
 def yeo_johnson(x:np.ndarray,      # (n, n_features)
                 lambdas,           # one Yeo-Johnson lambda per feature
                ) -> np.ndarray:
     "Yeo-Johnson transform of every column with its own lambda (Yeo & Johnson 2000)."
-    x = np.asarray(x, float); out = np.empty_like(x)
+    x = np.asarray(x, float)
+    out = np.empty_like(x)
     for j, l in enumerate(lambdas): out[:, j] = stats.yeojohnson(x[:, j], lmbda=float(l))
     return out
 
 class SegmentTransform:
-    "Median imputation + Yeo-Johnson + standardisation, fitted on training rows, storable as JSON."
+    "Median imputation, robust prescaling, Yeo-Johnson and standardisation, fitted on training rows; JSON-able."
     def __init__(self, features:list,  # feature columns, in model-input order
-                 medians=None, lambdas=None, mean=None, scale=None, # fitted parameters (from `fit` or `from_dict`)
-                 clip:float=10.):  # clip transformed values to +-clip standard deviations
-        self.features, self.clip = list(features), clip
-        self.medians, self.lambdas, self.mean, self.scale = medians, lambdas, mean, scale
+                 medians=None, lambdas=None, mean=None, scale=None, # fitted (by `fit` or `from_dict`)
+                 clip:float=10.,       # clip transformed values to +-clip standard deviations
+                 prescale:bool=True,   # divide (x - median) by the interquartile range before Yeo-Johnson
+                 iqr=None):            # fitted interquartile ranges (with `prescale`)
+        self.features, self.clip, self.prescale = list(features), clip, prescale
+        self.medians, self.lambdas, self.mean, self.scale, self.iqr = medians, lambdas, mean, scale, iqr
 
 # %% ../nbs/08_subduction.ipynb #3b23b700
 @patch
+def _prescaled(self:SegmentTransform, X:np.ndarray) -> np.ndarray:
+    "Imputed inputs, centred on the medians and divided by the IQRs when `prescale`."
+    X = np.where(np.isnan(X), self.medians, X)
+    return (X - self.medians)/self.iqr if self.prescale else X
+
+@patch
 def fit(self:SegmentTransform, df:pd.DataFrame):
-    "Fit medians, Yeo-Johnson lambdas and standardisation on the (training) rows of `df`."
+    "Fit medians, IQRs, Yeo-Johnson lambdas and standardisation on the (training) rows of `df`."
     X = df[self.features].astype(float)
     med = X.median()
-    if med.isna().any(): raise ValueError(f"features entirely blank in the training rows: {list(med.index[med.isna()])}; expected at least one value each")
+    if med.isna().any():
+        raise ValueError(f"features entirely blank in the training rows: {list(med.index[med.isna()])}; "
+                         "expected at least one value each")
     self.medians = med.to_numpy()
+    Xf = X.fillna(med).to_numpy()
+    iqr = np.subtract(*np.percentile(Xf, [75, 25], axis=0))
+    self.iqr = np.where(iqr > 0, iqr, np.where(Xf.std(0) > 0, Xf.std(0), 1.))
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)   # lambda search overflows on far-off trial values
-        pt = PowerTransformer(method='yeo-johnson', standardize=True).fit(X.fillna(med).to_numpy())
+        pt = PowerTransformer(method='yeo-johnson', standardize=True).fit(self._prescaled(Xf))
     self.lambdas, self.mean, self.scale = pt.lambdas_, pt._scaler.mean_, pt._scaler.scale_
     self.n_imputed = X.isna().sum()[lambda s: s > 0].to_dict()
     self._sk = pt
@@ -153,27 +193,33 @@ def fit(self:SegmentTransform, df:pd.DataFrame):
 
 @patch
 def transform(self:SegmentTransform, df:pd.DataFrame) -> np.ndarray:
-    "Model inputs (n, n_features) float32: impute, transform, standardise, clip."
-    if self.lambdas is None: raise RuntimeError("SegmentTransform is not fitted; call fit(training_rows) first")
+    "Model inputs (n, n_features) float32: impute, prescale, transform, standardise, clip."
+    if self.lambdas is None:
+        raise RuntimeError("SegmentTransform is not fitted; call fit(training_rows) first")
     miss = [f for f in self.features if f not in df.columns]
-    if miss: raise ValueError(f"table lacks features {miss}; expected the {len(self.features)} features the transform was fitted on")
-    X = df[self.features].astype(float).to_numpy()
-    X = np.where(np.isnan(X), self.medians, X)
+    if miss:
+        raise ValueError(f"table lacks features {miss}; expected the {len(self.features)} features the transform "
+                         "was fitted on")
+    X = self._prescaled(df[self.features].astype(float).to_numpy())
     with np.errstate(over='ignore', invalid='ignore'):
         Z = (yeo_johnson(X, self.lambdas) - self.mean)/self.scale
-    return np.clip(np.nan_to_num(Z, nan=0., posinf=self.clip, neginf=-self.clip), -self.clip, self.clip).astype(np.float32)
+    Z = np.nan_to_num(Z, nan=0., posinf=self.clip, neginf=-self.clip)
+    return np.clip(Z, -self.clip, self.clip).astype(np.float32)
 
 # %% ../nbs/08_subduction.ipynb #0e89d884
 @patch
 def to_dict(self:SegmentTransform) -> dict:
     "JSON-safe parameters."
-    return dict(features=self.features, clip=self.clip,
-                **{k: [float(v) for v in getattr(self, k)] for k in ('medians', 'lambdas', 'mean', 'scale')})
+    keys = ('medians', 'lambdas', 'mean', 'scale', 'iqr')
+    return dict(features=self.features, clip=self.clip, prescale=self.prescale,
+                **{k: [float(v) for v in getattr(self, k)] for k in keys})
 
 @patch(cls_method=True)
 def from_dict(cls:SegmentTransform, d:dict) -> SegmentTransform:
-    "Rebuild a fitted transform from `to_dict` output."
-    return cls(d['features'], *(np.asarray(d[k], float) for k in ('medians', 'lambdas', 'mean', 'scale')), clip=d['clip'])
+    "Rebuild a fitted transform from `to_dict` output (files without `iqr` load unscaled)."
+    arr = {k: np.asarray(d[k], float) for k in ('medians', 'lambdas', 'mean', 'scale')}
+    iqr = np.asarray(d['iqr'], float) if 'iqr' in d else None
+    return cls(d['features'], **arr, clip=d['clip'], prescale=d.get('prescale', False), iqr=iqr)
 
 # %% ../nbs/08_subduction.ipynb #d02aec96
 def exclusion_split(table:pd.DataFrame,   # table with `region` and `pos_km`
@@ -186,9 +232,11 @@ def exclusion_split(table:pd.DataFrame,   # table with `region` and `pos_km`
     if d_km < 0: raise ValueError(f"d_km={d_km}; expected a distance >= 0 km")
     test, train = np.zeros(len(table), bool), np.zeros(len(table), bool)
     for r, g in table.groupby('region', sort=False):
-        if len(g) < n_portions: raise ValueError(f"region {r!r} has {len(g)} segments; expected at least n_portions={n_portions}")
+        if len(g) < n_portions:
+            raise ValueError(f"region {r!r} has {len(g)} segments; expected at least n_portions={n_portions}")
         ii, pos = np.flatnonzero(table['region'].to_numpy() == r), g['pos_km'].to_numpy()
-        t = np.zeros(len(g), bool); t[np.array_split(np.arange(len(g)), n_portions)[scenario]] = True
+        t = np.zeros(len(g), bool)
+        t[np.array_split(np.arange(len(g)), n_portions)[scenario]] = True
         dist = np.abs(pos[:, None] - pos[t][None, :]).min(1)   # km to the nearest test segment of the region
         test[ii], train[ii] = t, ~t & (dist > d_km)
     if not train.any():
@@ -203,13 +251,17 @@ def check_no_leak(table:pd.DataFrame,  # table with `region` and `pos_km`
                   d_km:float,           # exclusion distance, km
                  ) -> float:
     "Smallest train-to-test distance within a region, km; raises if it is <= `d_km`."
-    if (train & test).any(): raise AssertionError(f"{int((train & test).sum())} segments are in both train and test; expected disjoint masks")
+    if (train & test).any():
+        raise AssertionError(f"{int((train & test).sum())} segments are in both train and test; expected "
+                             "disjoint masks")
     gap = np.inf
     for r, g in table.groupby('region', sort=False):
         m = (table['region'] == r).to_numpy()
         a, b = table['pos_km'].to_numpy()[m & train], table['pos_km'].to_numpy()[m & test]
         if len(a) and len(b): gap = min(gap, float(np.abs(a[:, None] - b[None, :]).min()))
-    if gap <= d_km: raise AssertionError(f"a training segment lies {gap} km from a test segment; expected more than d_km={d_km}")
+    if gap <= d_km:
+        raise AssertionError(f"a training segment lies {gap} km from a test segment; expected more than "
+                             f"d_km={d_km}")
     return gap
 
 # %% ../nbs/08_subduction.ipynb #572abf33
@@ -222,7 +274,8 @@ def segment_net(n_in:int,              # number of input features
     "Flat fully connected classifier: [Linear, (BatchNorm1d), ReLU, (Dropout)] per hidden layer, then Linear."
     layers, n = [], n_in
     for h in hidden:
-        layers += [nn.Linear(n, int(h))] + ([nn.BatchNorm1d(int(h))] if bn else []) + [nn.ReLU()] + ([nn.Dropout(dropout)] if dropout else [])
+        layers += [nn.Linear(n, int(h))] + ([nn.BatchNorm1d(int(h))] if bn else []) + [nn.ReLU()]
+        layers += [nn.Dropout(dropout)] if dropout else []
         n = int(h)
     return nn.Sequential(*layers, nn.Linear(n, n_out))
 
@@ -232,7 +285,8 @@ def class_weights(y:np.ndarray,   # training labels
                  ) -> torch.Tensor:
     "Inverse-frequency loss weights n / (K n_c); 0 for classes absent from `y`."
     cnt = np.bincount(y, minlength=n_classes).astype(float)
-    if (cnt == 0).any(): warnings.warn(f"classes {np.flatnonzero(cnt == 0).tolist()} have no training segments")
+    if (cnt == 0).any(): warnings.warn(f"classes {np.flatnonzero(cnt == 0).tolist()} have no training "
+                                       "segments")
     return torch.tensor(np.where(cnt > 0, len(y)/(n_classes*np.maximum(cnt, 1)), 0.), dtype=torch.float32)
 
 # %% ../nbs/08_subduction.ipynb #8dbfba71
@@ -242,6 +296,7 @@ class _EpochMonitor(Callback):
     def __init__(self, fn): self.fn, self.values = fn, []
     def after_epoch(self): self.values.append(self.fn(self.learn.model))
 
+# %% ../nbs/08_subduction.ipynb #4fb679e2
 def train_segment_net(X:np.ndarray,        # (n, n_features) transformed training inputs
                       y:np.ndarray,        # (n,) class labels
                       n_classes:int,       # number of classes
@@ -254,54 +309,28 @@ def train_segment_net(X:np.ndarray,        # (n, n_features) transformed trainin
                       balance:str|None='weights', # 'weights', 'oversample' or None
                       wd:float=0.,         # weight decay
                       seed:int=0,          # seed of weights, dropout and batch order
-                      monitor=None,        # callable(model) -> float, called after every epoch; values in `model.monitored`
+                      monitor=None,        # callable(model) -> float after every epoch (`model.monitored`)
                      ) -> nn.Sequential:
-    "Train `segment_net` on (X, y) with a fastai Learner; returns the model in eval mode."
-    from fastai.learner import Learner
-    from fastai.data.core import DataLoaders
-    from fastai.data.load import DataLoader
-    from fastai.torch_core import set_seed
-    import fastai.callback.schedule  # noqa: F401  (adds Learner.fit_one_cycle)
-    if balance not in ('weights', 'oversample', None): raise ValueError(f"balance={balance!r}; expected 'weights', 'oversample' or None")
+    "Train `segment_net` on (X, y) with `seisnb.learn.fit` (Adam, one-cycle); returns the model in eval mode."
+    if balance not in ('weights', 'oversample', None):
+        raise ValueError(f"balance={balance!r}; expected 'weights', 'oversample' or None")
     X, y = np.asarray(X, np.float32), np.asarray(y, np.int64)
-    if len(X) != len(y) or len(y) == 0: raise ValueError(f"X has {len(X)} rows and y {len(y)}; expected the same, non-zero number")
+    if len(X) != len(y) or len(y) == 0:
+        raise ValueError(f"X has {len(X)} rows and y {len(y)}; expected the same, non-zero number")
     set_seed(seed)
-    idx = np.arange(len(y))
-    if balance == 'oversample':
-        rng, cnt = np.random.default_rng(seed), np.bincount(y, minlength=n_classes)
-        idx = np.concatenate([rng.choice(np.flatnonzero(y == c), cnt.max()) for c in range(n_classes) if cnt[c]])
-    ds = list(zip(torch.from_numpy(X[idx]), torch.from_numpy(y[idx])))
-    dls = DataLoaders(DataLoader(ds, bs=bs, shuffle=True, drop_last=len(ds) > bs), DataLoader(ds[:bs], bs=bs))
-    w = class_weights(y, n_classes) if balance == 'weights' else None
     model = segment_net(X.shape[1], n_classes, hidden, dropout, bn)
+    sw = 1/np.bincount(y, minlength=n_classes)[y] if balance == 'oversample' else None
+    w = class_weights(y, n_classes) if balance == 'weights' else None
+    dls = array_dls(X, y, np.arange(len(y)), np.arange(min(bs, len(y))), bs=bs, seed=seed, sample_weights=sw,
+                    device='cpu', binary=False)
     cbs = [_EpochMonitor(monitor)] if monitor else []
-    learn = Learner(dls, model, loss_func=nn.CrossEntropyLoss(weight=w), wd=wd, cbs=cbs)
-    nt = torch.get_num_threads(); torch.set_num_threads(1)   # tiny batches: threads only add contention
-    try:
-        with learn.no_logging(), learn.no_bar(): learn.fit_one_cycle(epochs, lr)
+    nt = torch.get_num_threads()
+    torch.set_num_threads(1)   # tiny batches: threads only add contention
+    try: fit_learner(model, dls, nn.CrossEntropyLoss(weight=w), epochs, lr, wd=wd, schedule='one_cycle',
+                     restore_best=False, cbs=cbs)
     finally: torch.set_num_threads(nt)
     if monitor: model.monitored = cbs[0].values
     return model.eval()
-
-@torch.no_grad()
-def predict_proba(model:nn.Module,  # trained `segment_net`
-                  X:np.ndarray,     # (n, n_features) transformed inputs
-                 ) -> np.ndarray:
-    "Class probabilities (n, n_classes)."
-    return torch.softmax(model.eval()(torch.as_tensor(np.asarray(X, np.float32))), 1).numpy()
-
-# %% ../nbs/08_subduction.ipynb #99d2d06d
-def f1_scores(y_true:np.ndarray,   # true class indices
-              y_pred:np.ndarray,   # predicted class indices
-              n_classes:int,       # number of classes; the top class (n_classes-1) is the positive one
-             ) -> dict:
-    "Macro, weighted and top-class F1 of one set of predictions."
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1: raise ValueError(f"y_true {y_true.shape} and y_pred {y_pred.shape}; expected two 1-d arrays of the same length")
-    kw = dict(zero_division=0)
-    return dict(f1=float(f1_score(y_true, y_pred, average='macro', **kw)),
-                f1_weighted=float(f1_score(y_true, y_pred, average='weighted', **kw)),
-                f1_top=float(f1_score(y_true, y_pred, labels=[n_classes - 1], average='macro', **kw)))
 
 # %% ../nbs/08_subduction.ipynb #dde13217
 def fit_scenario(table:pd.DataFrame,     # table from `read_megathrust`
@@ -311,26 +340,27 @@ def fit_scenario(table:pd.DataFrame,     # table from `read_megathrust`
                  seed:int=0,             # training seed
                  features:list|None=None, # model inputs; None: `select_features(table)`
                  n_portions:int=5,       # portions per region
-                 transform:SegmentTransform|None=None, # a transform already fitted on this split's training rows
-                 oracle:bool=False,      # also score the test portion after every epoch (`f1_oracle`: best epoch; optimistic)
-                 **train_kw,             # passed to `train_segment_net` (hidden, dropout, bn, lr, bs, epochs, balance)
+                 transform:SegmentTransform|None=None, # a transform fitted on this split's training rows
+                 oracle:bool=False,      # also score the test portion every epoch (`f1_oracle`; optimistic)
+                 **train_kw,             # passed to `train_segment_net` (hidden, dropout, lr, epochs, ...)
                 ) -> dict:
-    "Train on one exclusion split and score its test portion: model, transform, masks, labels, macro F1, confusion matrix."
+    "Train on one exclusion split and score its test portion: model, transform, masks, labels, F1, confusion."
     features = list(features or select_features(table)[0])
     tr, te = exclusion_split(table, scenario, d_km, n_portions)
     tf = transform or SegmentTransform(features).fit(table[tr])
     y, k = magnitude_classes(table['mw'], thresholds), len(thresholds) + 1
-    Xte = tf.transform(table[te])
-    mon = (lambda m: float(f1_score(y[te], predict_proba(m, Xte).argmax(1), average='macro'))) if oracle else None
-    Xtr = tf.transform(table[tr])
-    model = train_segment_net(Xtr, y[tr], k, seed=seed, monitor=mon, **train_kw)
-    p = predict_proba(model, Xte).argmax(1)
-    return dict(model=model, transform=tf, train=tr, test=te, y_true=y[te], y_pred=p, thresholds=list(thresholds),
-                f1_oracle=max(model.monitored) if oracle else np.nan,
-                train_sha256=hashlib.sha256(Xtr.tobytes() + y[tr].astype(np.int64).tobytes()).hexdigest(),
+    Xtr, Xte = tf.transform(table[tr]), tf.transform(table[te])
+    score = lambda m: classification_metrics(y[te], predict(m, Xte), n_classes=k)['macro_f1']
+    model = train_segment_net(Xtr, y[tr], k, seed=seed, monitor=score if oracle else None, **train_kw)
+    p = predict(model, Xte).argmax(1)
+    m = classification_metrics(y[te], y_pred=p, n_classes=k)
+    sha = hashlib.sha256(Xtr.tobytes() + y[tr].astype(np.int64).tobytes()).hexdigest()
+    return dict(model=model, transform=tf, train=tr, test=te, y_true=y[te], y_pred=p,
+                thresholds=list(thresholds),
+                f1_oracle=max(model.monitored) if oracle else np.nan, train_sha256=sha,
                 scenario=scenario, d_km=d_km, seed=seed, n_train=int(tr.sum()), n_test=int(te.sum()),
-                **f1_scores(y[te], p, k), acc=float((y[te] == p).mean()),
-                cm=confusion_matrix(y[te], p, labels=range(k)), train_kw=train_kw)
+                f1=m['macro_f1'], f1_weighted=m['weighted_f1'], f1_top=m['f1'][-1], acc=m['accuracy'],
+                cm=np.array(m['confusion']), train_kw=train_kw)
 
 # %% ../nbs/08_subduction.ipynb #8967ad55
 def save_fit(fit:dict,            # output of `fit_scenario`
@@ -338,8 +368,9 @@ def save_fit(fit:dict,            # output of `fit_scenario`
              floor:float=4.0,     # no-event floor used for the labels
             ) -> Path:
     "Save a fitted model with its transform and metadata (JSON sidecar)."
-    from seisnb.data import save_model
-    kw = fit['train_kw']; net = fit['model']
+    from seisnb.learn import save_model
+    kw = fit['train_kw']
+    net = fit['model']
     hidden = [m.out_features for m in net if isinstance(m, nn.Linear)][:-1]
     return save_model(net, fn, features=fit['transform'].features, transform=fit['transform'].to_dict(),
                       thresholds=fit['thresholds'], n_classes=len(fit['thresholds']) + 1, hidden=hidden,
@@ -350,7 +381,7 @@ def save_fit(fit:dict,            # output of `fit_scenario`
 
 def load_fit(fn:str|Path) -> tuple[nn.Sequential, SegmentTransform, dict]:
     "Rebuild (model, transform, sidecar) saved by `save_fit`."
-    from seisnb.data import load_sidecar, load_model
+    from seisnb.learn import load_sidecar, load_model
     side = load_sidecar(fn)
     model = segment_net(len(side['features']), side['n_classes'], side['hidden'], side['dropout'], side['bn'])
     load_model(model, fn, features=side['features'])
@@ -363,14 +394,16 @@ def predict_segments(model_dir:str|Path,   # a folder of saved models (searched 
     "Class probabilities and predicted class of every segment, averaged over the saved models."
     p = Path(model_dir)
     fns = sorted(p.rglob('*.pth')) if p.is_dir() else [p.with_suffix('.pth')]
-    if not fns or not fns[0].exists(): raise FileNotFoundError(f"no saved models (*.pth with .json sidecar) at {p}")
+    if not fns or not fns[0].exists():
+        raise FileNotFoundError(f"no saved models (*.pth with .json sidecar) at {p}")
     probs, ths = [], None
     for fn in fns:
         model, tf, side = load_fit(fn)
         if ths is not None and side['thresholds'] != ths:
-            raise ValueError(f"{fn.name} was trained with thresholds {side['thresholds']}, the others with {ths}; expected one task per folder")
+            raise ValueError(f"{fn.name} was trained with thresholds {side['thresholds']}, the others with {ths}; "
+                             "expected one task per folder")
         ths = side['thresholds']
-        probs.append(predict_proba(model, tf.transform(table)))
+        probs.append(predict(model, tf.transform(table)))
     P = np.mean(probs, 0)
     out = pd.DataFrame(P, columns=[f'p_{c}' for c in range(P.shape[1])], index=table.index)
     out.insert(0, 'pred_class', P.argmax(1))
@@ -381,29 +414,35 @@ def predict_segments(model_dir:str|Path,   # a folder of saved models (searched 
 
 # %% ../nbs/08_subduction.ipynb #297e6d0f
 def exclusion_sweep(table:pd.DataFrame,         # table from `read_megathrust`
-                    tasks:dict,                 # {task name: thresholds}, e.g. {'2cls': [8.0], '3cls': [6.4, 8.3]}
+                    tasks:dict,                 # {task name: thresholds}, e.g. {'2cls': [8.0]}
                     distances=(0, 300, 600),    # exclusion distances, km
                     scenarios=range(5),         # test portions
                     seeds=(0,),                 # training seeds
                     model_dir:str|Path|None=None, # save every model under this folder
                     keep_d=(),                  # distances whose fits are returned whole
-                    floor:float=4.0,            # Mw of segments with no recorded event (stored in the sidecars)
+                    floor:float=4.0,            # Mw of segments with no recorded event (in the sidecars)
                     max_missing:float=0.5,      # drop features blank on more than this fraction
-                    oracle:bool=False,          # also record the best-epoch test F1 (selection on the test portion, as the original)
+                    oracle:bool=False,          # also record the best-epoch test F1 (chosen on the test portion)
+                    prescale:bool=True,         # robust prescaling in `SegmentTransform`
+                    progress:bool|None=None,    # progress bar (None: only in a terminal, never under tests)
                     **train_kw,                 # passed to `train_segment_net`
                    ) -> tuple[pd.DataFrame, list]:
     "Macro, weighted and top-class F1 per (task, distance, scenario, seed), and the kept fits."
+    from seisnb.records import progress as _bar
     feats, dropped = select_features(table, max_missing=max_missing)
     rows, kept, tfs = [], [], {}
-    for (task, th), d, s, seed in itertools.product(tasks.items(), distances, scenarios, seeds):
-        if (d, s) not in tfs: tfs[d, s] = SegmentTransform(feats).fit(table[exclusion_split(table, s, d)[0]])
+    runs = list(itertools.product(tasks.items(), distances, scenarios, seeds))
+    for (task, th), d, s, seed in _bar(runs, desc='exclusion sweep', enabled=progress):
+        if (d, s) not in tfs:
+            tfs[d, s] = SegmentTransform(feats, prescale=prescale).fit(table[exclusion_split(table, s, d)[0]])
         f = fit_scenario(table, th, s, d, seed, feats, transform=tfs[d, s], oracle=oracle, **train_kw)
-        if model_dir is not None: save_fit(f, Path(model_dir)/task/f'd{int(d):04d}'/f'scenario{s}_seed{seed}', floor)
-        rows.append(dict(task=task, d_km=d, scenario=s, seed=seed, f1=f['f1'], f1_weighted=f['f1_weighted'], f1_top=f['f1_top'],
-                         f1_oracle=f['f1_oracle'], acc=f['acc'],
-                         n_train=f['n_train'], n_test=f['n_test'], cm=f['cm']))
+        if model_dir is not None:
+            save_fit(f, Path(model_dir)/task/f'd{int(d):04d}'/f'scenario{s}_seed{seed}', floor)
+        rows.append(dict(task=task, d_km=d, scenario=s, seed=seed, **{k: f[k] for k in
+                         ('f1', 'f1_weighted', 'f1_top', 'f1_oracle', 'acc', 'n_train', 'n_test', 'cm')}))
         if d in keep_d: kept.append(dict(f, task=task))
-    res = pd.DataFrame(rows); res.attrs['dropped_features'] = dropped
+    res = pd.DataFrame(rows)
+    res.attrs['dropped_features'] = dropped
     return res, kept
 
 # %% ../nbs/08_subduction.ipynb #2c9f4b8e
@@ -413,19 +452,31 @@ def holdout_f1(table:pd.DataFrame,     # table from `read_megathrust`
                d_km:float,             # exclusion distance, km
                frac:float=0.2,         # fraction of the training rows held out at random
                seed:int=0,             # seed of the hold-out draw and the training
+               balanced:bool=True,     # score a class-balanced resample of the hold-out (as the original)
                **train_kw,             # passed to `train_segment_net`
               ) -> dict:
-    "Macro F1 on a random hold-out of the training rows (the original's validation score) and on the test portion."
+    "Macro F1 on a random hold-out of the training rows (the original's validation score) and on the test."
     if not 0 < frac < 1: raise ValueError(f"frac={frac}; expected a fraction in (0, 1)")
     tr, te = exclusion_split(table, scenario, d_km)
-    idx = np.flatnonzero(tr); va = np.zeros(len(table), bool)
-    va[np.random.default_rng(seed).choice(idx, max(1, int(frac*len(idx))), replace=False)] = True
+    rng, idx = np.random.default_rng(seed), np.flatnonzero(tr)
+    va = np.zeros(len(table), bool)
+    va[rng.choice(idx, max(1, int(frac*len(idx))), replace=False)] = True
     fit_rows, feats = tr & ~va, select_features(table)[0]
     tf = SegmentTransform(feats).fit(table[fit_rows])
     y, k = magnitude_classes(table['mw'], thresholds), len(thresholds) + 1
     m = train_segment_net(tf.transform(table[fit_rows]), y[fit_rows], k, seed=seed, **train_kw)
-    pv, pt = (predict_proba(m, tf.transform(table[r])).argmax(1) for r in (va, te))
-    return dict(holdout_f1=f1_scores(y[va], pv, k)['f1'], test_f1=f1_scores(y[te], pt, k)['f1'], n_holdout=int(va.sum()))
+    vi = np.flatnonzero(va)
+    if balanced: vi = rng.choice(vi, len(vi), p=(w := 1/np.bincount(y[vi])[y[vi]])/w.sum())
+    pv, pt = (predict(m, tf.transform(table.iloc[r])).argmax(1) for r in (vi, np.flatnonzero(te)))
+    return dict(holdout_f1=classification_metrics(y[vi], y_pred=pv)['macro_f1'],
+                test_f1=classification_metrics(y[te], y_pred=pt)['macro_f1'], n_holdout=int(va.sum()))
+
+# %% ../nbs/08_subduction.ipynb #44106453
+def class_names(thresholds) -> list:
+    "Readable class names for magnitude thresholds, e.g. ['Mw < 8', 'Mw >= 8']."
+    th = [f'{t:g}' for t in thresholds]
+    mid = [f'{a}-{b}' for a, b in zip(th[:-1], th[1:])]
+    return [f'Mw < {th[0]}', *mid, f'Mw >= {th[-1]}']
 
 # %% ../nbs/08_subduction.ipynb #e8a6ae1c
 def segment_relevance(model:nn.Module,     # flat nn.Sequential from `segment_net`
@@ -436,7 +487,8 @@ def segment_relevance(model:nn.Module,     # flat nn.Sequential from `segment_ne
                      ) -> np.ndarray:
     "LRP relevance of every input feature (n, n_features), via `seisnb.interpret.lrp`."
     from seisnb.interpret import lrp
-    return lrp(model.eval(), torch.as_tensor(np.asarray(X, np.float32)), target=target, rule=rule, eps=eps).detach().numpy()
+    X = torch.as_tensor(np.asarray(X, np.float32))
+    return lrp(model.eval(), X, target=target, rule=rule, eps=eps).detach().numpy()
 
 def relevance_share(R:np.ndarray,  # (n, n_features) relevance
                    ) -> np.ndarray:
@@ -448,14 +500,15 @@ def relevance_table(fits:list,             # kept fits from `exclusion_sweep`
                     table:pd.DataFrame,    # the table the fits were trained on
                     eps:float=1e-6,        # epsilon of the LRP epsilon rule
                    ) -> pd.DataFrame:
-    "One row per (fit, test segment): task, scenario, seed, region, true/predicted class and the relevance share of every feature."
+    "One row per (fit, test segment): task, scenario, seed, region, true/predicted class, relevance shares."
     parts = []
     for f in fits:
         te, feats = f['test'], f['transform'].features
         X = f['transform'].transform(table[te])
         S = relevance_share(segment_relevance(f['model'], X, eps=eps))
         df = pd.DataFrame(S, columns=feats)
-        df.insert(0, 'y_pred', f['y_pred']); df.insert(0, 'y_true', f['y_true'])
+        df.insert(0, 'y_pred', f['y_pred'])
+        df.insert(0, 'y_true', f['y_true'])
         df.insert(0, 'region', table.region[te].to_numpy())
         for k in ('seed', 'scenario', 'd_km', 'task'): df.insert(0, k, f[k])
         parts.append(df)
@@ -465,16 +518,44 @@ def relevance_table(fits:list,             # kept fits from `exclusion_sweep`
 def relevance_ranking(rel:pd.DataFrame,   # rows from `relevance_table`
                       features:list,      # feature columns to rank
                      ) -> pd.DataFrame:
-    "Mean absolute relevance share of every feature per (task, scenario, seed) fit: rows fits, columns features."
+    "Mean absolute relevance share of every feature per (task, scenario, seed) fit (rows) and feature."
     return rel.groupby(['task', 'scenario', 'seed'])[features].apply(lambda g: g.abs().mean())
 
 def ranking_stability(ranking:pd.DataFrame,  # from `relevance_ranking`
                      ) -> dict:
-    "Mean pairwise Spearman correlation of the feature rankings: all fits, same scenario / other seed, same seed / other scenario."
-    rho = ranking.T.corr(method='spearman').to_numpy(); idx = ranking.index.to_frame(index=False)
+    "Mean pairwise Spearman correlation of rankings: all fits, same scenario/other seed, same seed/other scenario."
+    rho = ranking.T.corr(method='spearman').to_numpy()
+    idx = ranking.index.to_frame(index=False)
     iu = np.triu_indices(len(ranking), 1)
     same_s = (idx.scenario.to_numpy()[iu[0]] == idx.scenario.to_numpy()[iu[1]])
     same_seed = (idx.seed.to_numpy()[iu[0]] == idx.seed.to_numpy()[iu[1]])
     v = rho[iu]
     return dict(all=float(v.mean()), across_seeds=float(v[same_s].mean()) if same_s.any() else np.nan,
-                across_scenarios=float(v[same_seed & ~same_s].mean()) if (same_seed & ~same_s).any() else np.nan)
+                across_scenarios=float(v[same_seed & ~same_s].mean()) if (same_seed & ~same_s).any()
+                else np.nan)
+
+# %% ../nbs/08_subduction.ipynb #90b6e93f
+def robust_scale_rows(R:np.ndarray,  # (n, n_features) relevance
+                     ) -> np.ndarray:
+    "Each row minus its median, divided by its interquartile range (the original's per-segment RobustScaler)."
+    q75, q50, q25 = np.percentile(R, [75, 50, 25], axis=1, keepdims=True)
+    iqr = q75 - q25
+    return (R - q50)/np.where(iqr > 0, iqr, 1.)
+
+# %% ../nbs/08_subduction.ipynb #92ee826c
+def paper_relevance(fits:list,            # kept fits from `exclusion_sweep`
+                    table:pd.DataFrame,   # the table the fits were trained on
+                    eps:float=1e-6,       # epsilon of the LRP epsilon rule
+                   ) -> pd.DataFrame:
+    "Median robust-scaled LRP relevance of true positives per (task, class), as in the original's notebook."
+    parts = []
+    for f in fits:
+        tp = f['y_true'] == f['y_pred']
+        if not tp.any(): continue
+        X = f['transform'].transform(table[f['test']])[tp]
+        R = robust_scale_rows(segment_relevance(f['model'], X, eps=eps))
+        df = pd.DataFrame(R, columns=f['transform'].features)
+        df.insert(0, 'cls', f['y_pred'][tp])
+        df.insert(0, 'task', f['task'])
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True).groupby(['task', 'cls']).median()

@@ -12,12 +12,16 @@ import pandas as pd
 __all__ = ['SUBDUCTION_PLANTED', 'SUBDUCTION_SIZES', 'synth_subduction', 'write_synth_subduction']
 
 # %% ../../nbs/08a_synth_subduction.ipynb #3543d81f
-SUBDUCTION_PLANTED = {'DXT_200': 1.2, 'SDM_400': -1.0, 'SED_AVE': 0.8}  # weights of the planted relation (per unit of g)
-SUBDUCTION_SIZES = {'alu': 85, 'cam': 49, 'izu': 61, 'ker': 65, 'kur': 56, 'ryu': 35, 'sam': 124, 'sum': 116}  # rows in the real table
+# weights of the planted relation (per unit of g)
+SUBDUCTION_PLANTED = {'DXT_200': 1.2, 'SDM_400': -1.0, 'SED_AVE': 0.8}
+# rows in the real table
+SUBDUCTION_SIZES = {'alu': 85, 'cam': 49, 'izu': 61, 'ker': 65, 'kur': 56,
+                    'ryu': 35, 'sam': 124, 'sum': 116}
 
 def _ar1(n, phi, rng):
     "Stationary unit-variance AR(1) series of length `n`."
-    g = np.empty(n); g[0] = rng.standard_normal()
+    g = np.empty(n)
+    g[0] = rng.standard_normal()
     for i in range(1, n): g[i] = phi*g[i-1] + np.sqrt(1-phi**2)*rng.standard_normal()
     return g
 
@@ -29,30 +33,35 @@ def _to_unit(name, g):
     return 10*g
 
 # %% ../../nbs/08a_synth_subduction.ipynb #e2b84156
-def synth_subduction(sizes:dict|None=None,    # rows per region, e.g. {'alu': 85}; None: the real table's sizes
-                     planted:dict|None=None,  # {feature: weight} of the latent relation; None: `SUBDUCTION_PLANTED`
+def synth_subduction(sizes:dict|None=None,    # rows per region, e.g. {'alu': 85}; None: the real sizes
+                     planted:dict|None=None,  # {feature: weight} of the latent relation; None: the default
                      noise:float=0.3,         # std of the latent noise, relative to unit-variance features
                      corr_km:float=250.,      # along-trench correlation length of features and noise, km
                      region_sd:float=0.7,     # std of the per-region offset of every feature (units of g)
                      mostly_empty:tuple=('LRO_DG_STD',), # columns blanked on 80 % of rows
                      seed:int=0,
                     ) -> dict[str, pd.DataFrame]:
-    "Synthetic megathrust table: `{region: frame}` with the 49 features and `MR_GCMT`, like the real CSV files."
-    from seisnb.subduction import FEATURES, TARGET   # here, so that `import seisnb.synth` stays light (no torch/sklearn)
+    "Synthetic megathrust table: `{region: frame}` with the 49 features and `MR_GCMT`, like the real files."
+    # imported here, so that `import seisnb.synth` stays light (no torch/sklearn)
+    from seisnb.subduction import FEATURES, TARGET
     sizes, planted = sizes or SUBDUCTION_SIZES, planted or SUBDUCTION_PLANTED
     bad = [f for f in planted if f not in FEATURES]
-    if bad: raise ValueError(f"planted features {bad} are not megathrust features; expected names from seisnb.subduction.FEATURES")
+    if bad: raise ValueError(f"planted features {bad} are not megathrust features; "
+                             "expected names from seisnb.subduction.FEATURES")
     if min(sizes.values()) < 5: raise ValueError(f"every region needs at least 5 segments, got {sizes}")
     rng, phi = np.random.default_rng(seed), np.exp(-50./corr_km)
-    G = {r: {f: _ar1(n, phi, rng) + region_sd*rng.standard_normal() for f in FEATURES} for r, n in sizes.items()}
+    G = {r: {f: _ar1(n, phi, rng) + region_sd*rng.standard_normal() for f in FEATURES}
+         for r, n in sizes.items()}
     z = {r: sum(w*G[r][f] for f, w in planted.items()) + noise*_ar1(n, phi, rng) for r, n in sizes.items()}
-    allz = np.concatenate(list(z.values())); mu, sd = allz.mean(), allz.std()
+    allz = np.concatenate(list(z.values()))
+    mu, sd = allz.mean(), allz.std()
     out = {}
     for r, n in sizes.items():
         df = pd.DataFrame({f: _to_unit(f, G[r][f]) for f in FEATURES})
         mw = np.clip(7.6 + (z[r]-mu)/sd, 4.8, 9.5).round(2)
         df[TARGET] = np.where(mw < 5.3, 1.0, mw)
-        start = rng.integers(0, n); gap = np.arange(start, min(n, start + max(1, round(0.06*n))))
+        start = rng.integers(0, n)
+        gap = np.arange(start, min(n, start + max(1, round(0.06*n))))
         df.loc[gap, [c for c in FEATURES if c[:3] in ('SRO', 'IRO', 'LRO')]] = np.nan
         for c in mostly_empty: df.loc[rng.random(n) < 0.8, c] = np.nan
         out[r] = df
@@ -63,6 +72,7 @@ def write_synth_subduction(folder:str|Path, # where to write `<region>.csv`
                            **kwargs         # passed to `synth_subduction`
                           ) -> Path:
     "Write a synthetic table as one CSV per region, in the layout of the real `megathrust/*.csv` files."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for r, df in synth_subduction(**kwargs).items(): df.to_csv(folder/f'{r}.csv')
     return folder
