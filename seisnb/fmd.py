@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from .catalog import lon_in_range, wrap_lon, _decimal_year, _warn
-from .bvalue import bin_magnitudes, check_binning, infer_delta_m, mc_maxc, mc_label, b_tinti_mulargia, b_aki, b_shi_bolt
+from .bvalue import (bin_magnitudes, check_binning, infer_delta_m, mc_maxc, mc_label, b_tinti_mulargia,
+                           b_aki, b_shi_bolt)
 try: from seisnb.maps import map_axes
 except ImportError: from seisnb.data import map_axes
 
@@ -16,13 +17,14 @@ __all__ = ['ESTIMATORS_FMD', 'catalog_summary', 'map_ticks', 'plot_epicentres', 
 
 # %% ../nbs/00h_fmd.ipynb #e064e275
 def _delta_m(mag, delta_m, fallback:float=0.1) -> float:
-    "The bin width given (magnitudes off its grid refused), else inferred; continuous magnitudes get `fallback`, said."
+    "The bin width given (off-grid magnitudes refused), else inferred; continuous: `fallback` (warned)."
     if delta_m is not None:
         check_binning(mag, delta_m)
         return float(delta_m)
     dm = infer_delta_m(mag)
     if dm > 0: return dm
-    _warn(f"magnitudes are continuous (no bin width found, as after homogenisation to Mw); binned at delta_m={fallback:g} "
+    _warn(f"magnitudes are continuous (no bin width found, as after homogenisation to Mw); binned at "
+          f"delta_m={fallback:g} "
           "for the histogram (pass delta_m= to choose)")
     return fallback
 
@@ -30,10 +32,12 @@ def _delta_m(mag, delta_m, fallback:float=0.1) -> float:
 def catalog_summary(df:pd.DataFrame,          # a catalog table
                     delta_m:float|None=None,  # magnitude bin width; None: inferred (reported)
                     mc:float|None=None,       # completeness magnitude; None: maximum curvature
-                    mc_correction:float=0.0,  # added to the modal bin when mc is None (0: 'maxc', 0.2: 'maxc + 0.2')
+                    mc_correction:float=0.0,
+                        # added to the modal bin when mc is None (0: 'maxc', 0.2: 'maxc + 0.2')
                    ) -> dict:
-    "Counts, time span, bin width, Mc (both maxc variants), magnitude histogram and events per year, all and above Mc."
-    if len(df) == 0: raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
+    "Counts, time span, bin width, Mc (both maxc variants), histogram and events per year, all and above Mc."
+    if len(df) == 0:
+        raise ValueError("catalog_summary needs a catalog with at least one event; found an empty one")
     dm = _delta_m(df['mag'], delta_m)
     b = bin_magnitudes(df['mag'], dm)
     mcs = {mc_label(c): mc_maxc(b, dm, correction=c) for c in (0.0, 0.2)}
@@ -41,17 +45,20 @@ def catalog_summary(df:pd.DataFrame,          # a catalog table
         mc_maxc(b, dm, correction=mc_correction) if mc is None else float(mc))
     above, yr = b >= mc_used - 1e-9, df['time'].dt.year
     return dict(n_events=len(df), t_start=df['time'].min(), t_end=df['time'].max(), delta_m=dm,
-                delta_m_inferred=delta_m is None, mag_min=float(df['mag'].min()), mag_max=float(df['mag'].max()),
+                delta_m_inferred=delta_m is None, mag_min=float(df['mag'].min()),
+                    mag_max=float(df['mag'].max()),
                 mc_maxc=mcs['maxc'], mc_maxc_02=mcs['maxc + 0.2'], mc=mc_used,
                 mc_method='given' if mc is not None else mc_label(mc_correction), n_above_mc=int(above.sum()),
-                depth_known=float(df['depth_km'].notna().mean()), mag_types=df['mag_type'].value_counts().to_dict(),
+                depth_known=float(df['depth_km'].notna().mean()),
+                    mag_types=df['mag_type'].value_counts().to_dict(),
                 events_per_year=yr.value_counts().sort_index(),
-                events_per_year_above_mc=yr[above].value_counts().sort_index().reindex(sorted(yr.unique()), fill_value=0),
+                events_per_year_above_mc=yr[above].value_counts().sort_index().reindex(sorted(yr.unique()),
+                                                                                       fill_value=0),
                 mag_hist=pd.Series(b).value_counts().sort_index())
 
 # %% ../nbs/00h_fmd.ipynb #1018f067
 def map_ticks(ax, extent, n_max:int=6):
-    "Integer-degree tick labels, at most `n_max` per axis, on a cartopy map or plain lon/lat axes (no crowding)."
+    "Integer-degree tick labels, at most `n_max` per axis, on a cartopy map or plain lon/lat axes."
     import matplotlib.ticker as mticker
     x0, x1, y0, y1 = extent
     step = lambda w: next(s for s in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if abs(w) / s <= n_max)
@@ -68,9 +75,10 @@ def map_ticks(ax, extent, n_max:int=6):
 
 # %% ../nbs/00h_fmd.ipynb #77a983a2
 def _map_frame(df:pd.DataFrame, extent) -> tuple[pd.DataFrame, tuple, np.ndarray]:
-    "Events inside `extent` sorted by magnitude, the extent and their longitudes, in 0..360 when it crosses 180°."
+    "Events inside `extent` by magnitude, the extent and their longitudes, in 0..360 when it crosses 180°."
     x0, x1, y0, y1 = extent
-    d = df[lon_in_range(df['longitude'].to_numpy(), x0, x1) & df['latitude'].between(y0, y1).to_numpy()].sort_values('mag')
+    d = df[lon_in_range(df['longitude'].to_numpy(), x0,
+                        x1) & df['latitude'].between(y0, y1).to_numpy()].sort_values('mag')
     if wrap_lon(x0) <= wrap_lon(x1): return d, (wrap_lon(x0), wrap_lon(x1), y0, y1), d['longitude'].to_numpy()
     e0 = wrap_lon(x0, '0..360')
     return d, (e0, e0 + (x1 - x0) % 360, y0, y1), wrap_lon(d['longitude'].to_numpy(), '0..360')
@@ -84,27 +92,33 @@ def _epicentre_legends(ax, sc, d, df, color, size):
                   'time': 'origin time (year)' + ('; no depth in this catalog' if no_depth else '')}[color])
     if len(d):
         ms = [m for m in (3, 5, 7, 9) if d['mag'].min() <= m <= d['mag'].max() + 0.5]
-        for m in ms: ax.scatter([], [], s=size * 2.0 ** (m - d['mag'].min()), c='w', edgecolors='k', lw=0.5, label=f'M{m}')
+        for m in ms:
+            ax.scatter([], [], s=size * 2.0 ** (m - d['mag'].min()), c='w', edgecolors='k', lw=0.5,
+                       label=f'M{m}')
         ax.legend(loc='upper left', fontsize=7, framealpha=0.8)
 
 # %% ../nbs/00h_fmd.ipynb #643d86ac
 def plot_epicentres(df:pd.DataFrame,
-                    extent:tuple=(135, 146, 35, 46), # (lon_min, lon_max, lat_min, lat_max), degrees; lon_min > lon_max crosses 180°
+                    extent:tuple=(135, 146, 35, 46),
+                        # (lon_min, lon_max, lat_min, lat_max), degrees; lon_min > lon_max crosses 180°
                     color:str|None=None,  # 'depth', 'time' or 'mag'; None: depth if known, else time
                     ax=None,              # axes to draw on (None: new `map_axes`)
-                    size:float=1.5,       # marker area (points^2) of the smallest event; doubles per magnitude unit
+                    size:float=1.5,
+                        # marker area (points^2) of the smallest event; doubles per magnitude unit
                     title:str|None=None,  # axes title (None: the event count)
                    ):
     "Map of epicentres sized by magnitude and coloured by depth (or time/magnitude when depth is missing)."
     d, ext, lon = _map_frame(df, extent)
     color = color or ('depth' if df['depth_km'].notna().any() else 'time')
-    if color not in ('depth', 'time', 'mag'): raise ValueError(f"color={color!r}; expected 'depth', 'time' or 'mag'")
+    if color not in ('depth', 'time', 'mag'):
+        raise ValueError(f"color={color!r}; expected 'depth', 'time' or 'mag'")
     ax = map_ticks(map_axes(ext, ax=ax), ext)
     kw = {}
     if hasattr(ax, 'projection'):
         import cartopy.crs as ccrs
         kw = {'transform': ccrs.PlateCarree()}
-    c = {'depth': d['depth_km'], 'mag': d['mag'], 'time': _decimal_year(d['time']) if len(d) else d['mag']}[color]
+    c = {'depth': d['depth_km'], 'mag': d['mag'], 'time': _decimal_year(d['time']) if len(
+        d) else d['mag']}[color]
     s = size * 2.0 ** (d['mag'] - (d['mag'].min() if len(d) else 0))
     sc = ax.scatter(lon, d['latitude'], s=s, c=c, cmap='viridis_r' if color == 'depth' else 'viridis',
                     lw=0.2, edgecolors='k', alpha=0.8, zorder=3, **kw)
@@ -117,7 +131,8 @@ ESTIMATORS_FMD = {'tinti_mulargia': ('Tinti-Mulargia', b_tinti_mulargia), 'aki':
 
 def gr_fit(mag, mc:float, delta_m:float, estimator:str='tinti_mulargia') -> dict:
     "Gutenberg-Richter fit above `mc`: b, its Shi-Bolt standard error, a (log10 N(>=mc) + b mc) and n."
-    if estimator not in ESTIMATORS_FMD: raise ValueError(f"estimator={estimator!r}; expected one of {list(ESTIMATORS_FMD)}")
+    if estimator not in ESTIMATORS_FMD:
+        raise ValueError(f"estimator={estimator!r}; expected one of {list(ESTIMATORS_FMD)}")
     name, f = ESTIMATORS_FMD[estimator]
     m = np.asarray(mag, float)
     b = f(m, mc, delta_m=delta_m, clip=None, undefined=np.nan)
@@ -153,9 +168,11 @@ def plot_fmd(df:pd.DataFrame,             # a catalog table
     ax.semilogy(h.index, h.values[::-1].cumsum()[::-1], 'o', ms=3, label='cumulative N(≥M)')
     lab = 'given' if mc is not None else mc_label(mc_correction)
     mc = mc_maxc(m, dm, correction=mc_correction) if mc is None else float(mc)
-    ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc ({lab}) = {mc:.{max(1, -int(np.floor(np.log10(dm))))}f}')
+    ax.axvline(mc, color='0.4', ls='--', lw=0.8, label=f'Mc ({lab}) = '
+                                                       f'{mc:.{max(1, -int(np.floor(np.log10(dm))))}f}')
     if fit: _draw_gr(ax, m, mc, dm, estimator)
-    ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))}), bins of {dm:g}", ylabel='number of events')
+    ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))}), bins of {dm:g}",
+           ylabel='number of events')
     ax.legend(fontsize=8)
     return ax
 

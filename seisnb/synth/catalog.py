@@ -33,7 +33,8 @@ def gr_magnitudes(n:int,                 # number of magnitudes
     if not (b > 0 and math.isfinite(b)): raise ValueError(f"b must be a positive b-value; got {b!r}")
     if dm is not None and not dm >= 0: raise ValueError(f"dm must be a bin width >= 0; got {dm!r}")
     lo = mc - (dm or 0) / 2
-    if m_max is not None and not m_max > lo: raise ValueError(f"m_max={m_max!r} must exceed the lowest continuous magnitude {lo}")
+    if m_max is not None and not m_max > lo:
+        raise ValueError(f"m_max={m_max!r} must exceed the lowest continuous magnitude {lo}")
     beta, u = b * math.log(10), _rng(rng).random(int(n))
     span = 1.0 if m_max is None else -math.expm1(-beta * (m_max - lo))
     return _bin(lo - np.log1p(-u * span) / beta, dm)
@@ -80,9 +81,12 @@ _KM_PER_DEG = 111.195  # km per degree of latitude (mean Earth radius 6371 km)
 def _check_region(region):
     "The region as four floats; raises unless lon_min < lon_max, lat_min < lat_max, |lat| <= 85."
     try: lon0, lon1, lat0, lat1 = map(float, region)
-    except (TypeError, ValueError): raise ValueError(f"region must be (lon_min, lon_max, lat_min, lat_max) in degrees; got {region!r}") from None
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"region must be (lon_min, lon_max, lat_min, lat_max) in degrees; got {region!r}") from None
     if not (-180 <= lon0 < lon1 <= 360 and -85 <= lat0 < lat1 <= 85):
-        raise ValueError(f"region must be (lon_min, lon_max, lat_min, lat_max) with lon_min < lon_max, lat_min < lat_max and |lat| <= 85; got {region!r}")
+        raise ValueError(f"region must be (lon_min, lon_max, lat_min, lat_max) with lon_min < lon_max, "
+                         f"lat_min < lat_max and |lat| <= 85; got {region!r}")
     return lon0, lon1, lat0, lat1
 
 def _background_xy(n, region, density, rng):
@@ -93,11 +97,14 @@ def _background_xy(n, region, density, rng):
         return rng.uniform(lon0, lon1, n), np.degrees(np.arcsin(rng.uniform(s0, s1, n)))
     w = np.asarray(density, dtype=float)
     if w.ndim != 2 or (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
-        raise ValueError(f"bg_density must be a 2-D array of non-negative finite weights (rows lat_min->lat_max, columns lon_min->lon_max) with a positive sum; got shape {w.shape}")
+        raise ValueError(f"bg_density must be a 2-D array of non-negative finite weights (rows "
+                         f"lat_min->lat_max, columns lon_min->lon_max) with a positive sum; got shape "
+                         f"{w.shape}")
     ny, nx = w.shape
     cell = rng.choice(w.size, size=n, p=(w / w.sum()).ravel())
     iy, ix = np.divmod(cell, nx)
-    return (lon0 + (ix + rng.random(n)) * (lon1 - lon0) / nx, lat0 + (iy + rng.random(n)) * (lat1 - lat0) / ny)
+    return (lon0 + (ix + rng.random(n)) * (lon1 - lon0) / nx, lat0 + (iy + rng.random(n)) * (
+        lat1 - lat0) / ny)
 
 def _reflect(z, lo, hi):
     "Depths reflected back into [lo, hi] at both ends (km)."
@@ -111,10 +118,12 @@ def _planted_mainshocks(mainshocks, start, t_days, m_lo):
     if len(ms) == 0: return [np.zeros(0)] * 5
     need = {'latitude', 'longitude', 'mag'}
     if not need <= set(ms.columns) or not ({'t_days', 'time'} & set(ms.columns)):
-        raise ValueError(f"mainshocks need columns t_days (or time), latitude, longitude, mag (depth_km optional); got {sorted(ms.columns)}")
+        raise ValueError(f"mainshocks need columns t_days (or time), latitude, longitude, mag (depth_km "
+                         f"optional); got {sorted(ms.columns)}")
     t = (ms['t_days'].to_numpy(float) if 't_days' in ms else
          ((pd.to_datetime(ms['time'], utc=True) - start) / pd.Timedelta(days=1)).to_numpy(float))
-    if ((t < 0) | (t >= t_days)).any(): raise ValueError(f"mainshock times must lie in [0, {t_days}) days after start; got {t.tolist()}")
+    if ((t < 0) | (t >= t_days)).any():
+        raise ValueError(f"mainshock times must lie in [0, {t_days}) days after start; got {t.tolist()}")
     mag = ms['mag'].to_numpy(float)
     if (mag < m_lo).any(): raise ValueError(f"mainshock magnitudes must be >= {m_lo}; got {mag.tolist()}")
     dep = ms['depth_km'].to_numpy(float) if 'depth_km' in ms else np.full(len(ms), 10.)
@@ -126,9 +135,11 @@ def _check_etas(t_days, mu, k, alpha, c, p, b, mc, m_max, dm, d, q, depth_sd) ->
     for nm, v, need in [('t_days', t_days, '> 0'), ('mu', mu, '>= 0'), ('k', k, '>= 0'), ('d', d, '> 0'),
                         ('c', c, '> 0'), ('p', p, '> 1'), ('q', q, '> 1'), ('depth_sd', depth_sd, '>= 0')]:
         op, lim = need.split()
-        if not (v > float(lim) if op == '>' else v >= float(lim)): raise ValueError(f"{nm} must be {need}; got {v!r}")
+        if not (v > float(lim) if op == '>' else v >= float(lim)):
+            raise ValueError(f"{nm} must be {need}; got {v!r}")
     n_br = k * productivity_mean(alpha, b, mc, m_max, dm)
-    if not n_br < 1: raise ValueError(f"branching ratio k E[10^(alpha (m - m0))] = {n_br:.3f} >= 1: the cascade is "
+    if not n_br < 1: raise ValueError(f"branching ratio k E[10^(alpha (m - m0))] = {n_br:.3f} >= 1: the "
+                                      f"cascade is "
                                       "supercritical; lower k or alpha, or cap m_max")
     return n_br
 
@@ -138,12 +149,14 @@ def _generation0(rng, region, mu, t_days, bg_density, depth_km, b, m_lo, m_max, 
     lon, lat = _background_xy(n_bg, region, bg_density, rng)
     pt, plon, plat, pdep, pmag = planted
     return dict(t=np.r_[rng.uniform(0, t_days, n_bg), pt], lon=np.r_[lon, plon], lat=np.r_[lat, plat],
-                dep=np.r_[rng.uniform(*depth_km, n_bg), pdep], m=np.r_[gr_magnitudes(n_bg, b, m_lo, m_max, None, rng), pmag],
+                dep=np.r_[rng.uniform(*depth_km, n_bg), pdep], m=np.r_[gr_magnitudes(n_bg, b, m_lo, m_max,
+                                                                                     None, rng), pmag],
                 par=np.full(n_bg + len(pt), -1, np.int64))
 
 # %% ../../nbs/00a_synth.ipynb #eaddecc8
-def _children(P:dict, off:int, rng, t_days, k, alpha, c, p, b, m_lo, m_max, d, q, gamma, depth_km, depth_sd) -> dict:
-    "The direct aftershocks of the parents `P` (global offset `off`): Omori times, power-law offsets, GR magnitudes."
+def _children(P:dict, off:int, rng, t_days, k, alpha, c, p, b, m_lo, m_max, d, q, gamma, depth_km,
+              depth_sd) -> dict:
+    "Direct aftershocks of the parents `P` (global offset `off`): Omori times, power-law offsets, GR mags."
     nk = rng.poisson(k * 10 ** (alpha * (P['m'] - m_lo)))
     i = np.repeat(np.arange(len(nk)), nk)
     t = P['t'][i] + omori_delays(len(i), c, p, rng)
@@ -177,7 +190,8 @@ def simulate_etas(t_days:float=365.,        # duration (days)
                   start:str='2000-01-01',   # time origin (UTC)
                   seed=0,                   # seed (int) or numpy Generator
                   mainshocks=None,          # planted generation-0 events: DataFrame / list of dicts
-                  bg_density=None,          # background weights on a lat x lon grid over the region (None: uniform)
+                  bg_density=None,
+                      # background weights on a lat x lon grid over the region (None: uniform)
                   max_events:int=20_000_000,# stop with an error beyond this many simulated events
                   id_prefix:str='etas',     # event_id prefix
                  ) -> pd.DataFrame:
@@ -189,22 +203,28 @@ def simulate_etas(t_days:float=365.,        # duration (days)
     gen = [_generation0(rng, region, mu, t_days, bg_density, depth_km, b, m_lo, m_max, planted)]
     total, g = len(gen[0]['t']), 0
     while len(gen[-1]['t']):
-        gen.append(_children(gen[-1], total - len(gen[-1]['t']), rng, t_days, k, alpha, c, p, b, m_lo, m_max, d, q,
+        gen.append(_children(gen[-1], total - len(gen[-1]['t']), rng, t_days, k, alpha, c, p, b, m_lo, m_max,
+                             d, q,
                              gamma, depth_km, depth_sd))
         total, g = total + len(gen[-1]['t']), g + 1
-        if total > max_events: raise RuntimeError(f"ETAS cascade exceeded max_events={max_events} at generation {g} "
-                                                  f"(branching ratio {n_br:.3f}); lower mu, k or t_days, or raise max_events")
+        if total > max_events: raise RuntimeError(f"ETAS cascade exceeded max_events={max_events} at "
+                                                  f"generation {g} "
+                                                  f"(branching ratio {n_br:.3f}); lower mu, k or t_days, or "
+                                                  f"raise max_events")
     return _assemble(gen, region, t0, dm, id_prefix, len(planted[0]), dict(
-        t_days=t_days, region=region, mu=mu, k=k, alpha=alpha, c=c, p=p, b=b, mc=mc, m_max=m_max, dm=dm, d=d, q=q,
-        gamma=gamma, start=str(t0), seed=seed if isinstance(seed, (int, np.integer)) else None, branching_ratio=n_br))
+        t_days=t_days, region=region, mu=mu, k=k, alpha=alpha, c=c, p=p, b=b, mc=mc, m_max=m_max, dm=dm, d=d,
+            q=q,
+        gamma=gamma, start=str(t0), seed=seed if isinstance(seed, (int, np.integer)) else None,
+            branching_ratio=n_br))
 
 # %% ../../nbs/00a_synth.ipynb #ebbfefd9
 def _assemble(gen, region, t0, dm, prefix, n_planted, params) -> pd.DataFrame:
-    "The catalog table from the simulated generations: time-ordered, numbered, parents mapped, region applied (count reported)."
+    "The catalog of the generations: time-ordered, numbered, parents mapped, region applied (count reported)."
     cat = {k: np.concatenate([g_[k] for g_ in gen]) for k in gen[0]}
     generation = np.repeat(np.arange(len(gen)), [len(g_['t']) for g_ in gen])
     order = np.argsort(cat['t'], kind='stable')
-    rank = np.empty_like(order); rank[order] = np.arange(len(order))   # time-ordered event number
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))   # time-ordered event number
     parent = np.where(cat['par'] >= 0, rank[np.maximum(cat['par'], 0)], -1)
     lon0, lon1, lat0, lat1 = region
     inside = (cat['lon'] >= lon0) & (cat['lon'] <= lon1) & (cat['lat'] >= lat0) & (cat['lat'] <= lat1)
@@ -214,7 +234,8 @@ def _assemble(gen, region, t0, dm, prefix, n_planted, params) -> pd.DataFrame:
     ids = pd.Series(num).astype(str).str.zfill(width).radd(prefix).to_numpy()
     n_bg0 = len(gen[0]['t']) - n_planted
     out = pd.DataFrame({'time': t0 + pd.to_timedelta(cat['t'][sel], unit='D'), 'latitude': cat['lat'][sel],
-                        'longitude': cat['lon'][sel], 'depth_km': cat['dep'][sel], 'mag': _bin(cat['m'][sel], dm),
+                        'longitude': cat['lon'][sel], 'depth_km': cat['dep'][sel], 'mag': _bin(cat['m'][sel],
+                                                                                               dm),
                         'mag_type': 'Mw', 'event_id': ids, 't_days': cat['t'][sel],
                         'generation': generation[sel], 'parent': parent[sel]})
     ms_num = rank[np.arange(n_bg0, n_bg0 + n_planted)]
@@ -231,10 +252,13 @@ def omori_p_mle(dt,               # delays after the mainshock (days), all in [0
     "Maximum-likelihood Omori-Utsu p of delays `dt` on [0, t_max], with c known."
     from scipy.optimize import minimize_scalar
     dt = np.asarray(dt, float)
-    if len(dt) < 2 or (dt < 0).any() or (dt > t_max).any(): raise ValueError(f"need >= 2 delays within [0, {t_max}] days; got {len(dt)} delays in [{dt.min() if len(dt) else None}, {dt.max() if len(dt) else None}]")
+    if len(dt) < 2 or (dt < 0).any() or (dt > t_max).any():
+        raise ValueError(f"need >= 2 delays within [0, {t_max}] days; got {len(dt)} delays in "
+                         f"[{dt.min() if len(dt) else None}, {dt.max() if len(dt) else None}]")
     sl = np.log(dt + c).sum()
     def nll(p):
-        z = math.log(t_max + c) - math.log(c) if abs(p - 1) < 1e-9 else ((t_max + c) ** (1 - p) - c ** (1 - p)) / (1 - p)
+        z = math.log(t_max + c) - math.log(c) if abs(p - 1) < 1e-9 else ((t_max + c) ** (1 - p) - c ** (
+            1 - p)) / (1 - p)
         return p * sl + len(dt) * math.log(z)
     return float(minimize_scalar(nll, bounds=bounds, method='bounded', options=dict(xatol=1e-6)).x)
 
@@ -250,14 +274,18 @@ def _check_sorted(cat):
     "Raise unless the catalog's times never decrease, naming the first row out of order."
     t = pd.to_datetime(cat['time'], utc=True).to_numpy('datetime64[ns]')
     back = np.flatnonzero(t[1:] < t[:-1])
-    if len(back): raise ValueError(f"catalog must be sorted by time; row {back[0]+1} ({t[back[0]+1]}) is earlier than row {back[0]} ({t[back[0]]})")
+    if len(back):
+        raise ValueError(f"catalog must be sorted by time; row {back[0]+1} ({t[back[0]+1]}) is earlier than "
+                         f"row {back[0]} ({t[back[0]]})")
 
 # %% ../../nbs/00a_synth.ipynb #be248057
 def _catalog_param(cat, name, value):
     "`value`, or the simulate_etas parameter `name` stored in `cat.attrs['etas']`."
     if value is not None: return value
     v = cat.attrs.get('etas', {}).get(name)
-    if v is None: raise ValueError(f"{name} not given and the catalog has no simulate_etas parameters in attrs['etas']; pass {name}=...")
+    if v is None:
+        raise ValueError(f"{name} not given and the catalog has no simulate_etas parameters in "
+                         f"attrs['etas']; pass {name}=...")
     return v
 
 # %% ../../nbs/00a_synth.ipynb #8b23010b
@@ -275,17 +303,22 @@ def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sor
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Plant a precursory b-value drop before target events; returns (planted catalog, targets)."
     b, mc, dm = (_catalog_param(cat, n_, v) for n_, v in [('b', b), ('mc', mc), ('dm', dm)])
-    if (targets is None) == (min_mag is None): raise ValueError(f"give exactly one of targets (event ids) or min_mag; got targets={targets!r}, min_mag={min_mag!r}")
+    if (targets is None) == (min_mag is None):
+        raise ValueError(f"give exactly one of targets (event ids) or min_mag; got targets={targets!r}, "
+                         f"min_mag={min_mag!r}")
     if not 0 < b - drop: raise ValueError(f"b - drop must stay positive; got b={b}, drop={drop}")
-    if not (duration_days > 0 and radius_km > 0): raise ValueError(f"duration_days and radius_km must be > 0; got {duration_days}, {radius_km}")
+    if not (duration_days > 0 and radius_km > 0):
+        raise ValueError(f"duration_days and radius_km must be > 0; got {duration_days}, {radius_km}")
     _check_sorted(cat)
     if targets is not None:
         missing = sorted(set(targets) - set(cat['event_id']))
         if missing: raise ValueError(f"{len(missing)} target ids not in the catalog, e.g. {missing[:3]}")
         is_tgt = cat['event_id'].isin(targets).to_numpy()
     else: is_tgt = (cat['mag'] >= min_mag - 1e-6).to_numpy()
-    if not is_tgt.any(): raise ValueError(f"no target events: the largest magnitude is {cat['mag'].max()}, min_mag={min_mag}")
-    t, lat, lon, mag = _days(cat), cat['latitude'].to_numpy(), cat['longitude'].to_numpy(), cat['mag'].to_numpy()
+    if not is_tgt.any():
+        raise ValueError(f"no target events: the largest magnitude is {cat['mag'].max()}, min_mag={min_mag}")
+    t, lat, lon, mag = _days(
+        cat), cat['latitude'].to_numpy(), cat['longitude'].to_numpy(), cat['mag'].to_numpy()
     m_cap = float(mag[is_tgt].min()) if m_cap is None else m_cap
     if not m_cap > mc: raise ValueError(f"m_cap={m_cap} must exceed mc={mc}")
     sel, n_in = np.zeros(len(cat), bool), []
@@ -293,11 +326,13 @@ def plant_b_drop(cat:pd.DataFrame,           # catalog from `simulate_etas` (sor
         lo, hi = np.searchsorted(t, t[j] - duration_days, 'left'), np.searchsorted(t, t[j], 'left')
         w = np.arange(lo, hi)[haversine_km(lat[lo:hi], lon[lo:hi], lat[j], lon[j]) <= radius_km]
         w = w[(mag[w] < m_cap - 1e-6) & ~is_tgt[w]]
-        sel[w] = True; n_in.append(len(w))
+        sel[w] = True
+        n_in.append(len(w))
     out = cat.copy()
     out.loc[sel, 'mag'] = gr_magnitudes(sel.sum(), b - drop, mc, m_cap - (dm or 0) / 2, dm, seed)
     out['planted'] = sel
-    out.attrs = {**cat.attrs, 'plant': dict(drop=drop, b_planted=b - drop, duration_days=duration_days, radius_km=radius_km,
+    out.attrs = {**cat.attrs, 'plant': dict(drop=drop, b_planted=b - drop, duration_days=duration_days,
+                                            radius_km=radius_km,
                                             m_cap=m_cap, n_planted=int(sel.sum()), seed=seed)}
     tg = cat.loc[is_tgt, ['event_id', 'time', 'latitude', 'longitude', 'mag']].reset_index(drop=True)
     tg['n_planted'] = n_in
@@ -327,12 +362,15 @@ def apply_stai(cat:pd.DataFrame,        # catalog sorted by time
     for j in trig:
         t_crit = 10 ** ((mag[j] - a - mag.min()) / slope)        # after this, M_c(t) is below every magnitude
         lo, hi = np.searchsorted(t, t[j], 'left'), np.searchsorted(t, t[j] + t_crit, 'right')
-        i = np.arange(lo, hi); i = i[i != j]
+        i = np.arange(lo, hi)
+        i = i[i != j]
         h = mag[i] < stai_mc(mag[j], t[i] - t[j], a, slope)
         if radius_km is not None:
-            h &= haversine_km(cat['latitude'].to_numpy()[i], cat['longitude'].to_numpy()[i], cat['latitude'].iat[j], cat['longitude'].iat[j]) <= radius_km
+            h &= haversine_km(cat['latitude'].to_numpy()[i], cat['longitude'].to_numpy()[i],
+                              cat['latitude'].iat[j], cat['longitude'].iat[j]) <= radius_km
         hidden[i[h]] = True
     hidden[trig] = False
     out = cat.loc[~hidden].copy()
-    out.attrs = {**cat.attrs, 'stai': dict(n_removed=int(hidden.sum()), m_trigger=m_trigger, radius_km=radius_km, a=a, slope=slope)}
+    out.attrs = {**cat.attrs, 'stai': dict(n_removed=int(hidden.sum()), m_trigger=m_trigger,
+                                           radius_km=radius_km, a=a, slope=slope)}
     return out
