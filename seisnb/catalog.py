@@ -157,11 +157,11 @@ def _parse_number(s:pd.Series, column:str, lines, source, allow_nan:bool=False) 
     return v
 
 def _parse_text(s:pd.Series, column:str, lines, source) -> pd.Series:
-    "A non-empty string column (`str` dtype); missing or blank entries raise."
-    t = s.astype(str).str.strip()
-    miss = s.isna().to_numpy() | (t == '').to_numpy()
-    if miss.any():
-        _fail(miss, column, s.to_numpy(dtype=object), f'a non-empty {column}', lines, source, 'missing value')
+    "A non-empty string column (`str` dtype, stripped); missing or blank entries raise."
+    t = s.astype(str)
+    if re.search(r'(?m)^[ \t]|[ \t]$', '\n'.join(t.tolist())): t = t.str.strip()   # strip only when needed (fast)
+    miss = s.isna().to_numpy() | (t.to_numpy(dtype=object) == '')
+    if miss.any(): _fail(miss, column, s.to_numpy(dtype=object), f'a non-empty {column}', lines, source, 'missing value')
     return t.astype('str')
 
 # %% ../nbs/00_catalog.ipynb #17a354e1
@@ -349,15 +349,15 @@ def _sniff(header:str, sep:str) -> str:
 
 # %% ../nbs/00_catalog.ipynb #e17db886
 def _records_fast(txt:str, sep:str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "`_records` for text without quotes: one record per line."
-    n, start, last = [], [], []
-    for i, l in enumerate(txt.split('\n'), 1):
-        s = l.strip(' \t\r')
-        if s.strip(sep):
-            n.append(l.count(sep) + 1)
-            start.append(i)
-            last.append(s.endswith(sep))
-    return np.array(n), np.array(start), np.array(last, bool)
+    "`_records` for text without quotes (one record per line); only lines unlike the header are looked at twice."
+    ls = txt.split('\n')
+    cnt = np.array([l.count(sep) for l in ls]) + 1
+    keep, last = np.ones(len(ls), bool), np.zeros(len(ls), bool)
+    for i in (np.flatnonzero(cnt != cnt[0]) if cnt[0] > 1 else range(len(ls))):
+        s = ls[i].strip(' \t\r')
+        keep[i], last[i] = bool(s.strip(sep)), s.endswith(sep)   # blank lines; a trailing delimiter
+    keep[0] = bool(ls[0].strip(' \t\r' + sep))
+    return cnt[keep], np.flatnonzero(keep) + 1, last[keep]
 
 # %% ../nbs/00_catalog.ipynb #f1a4c45f
 def _records(txt:str, sep:str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
