@@ -13,7 +13,8 @@ import pandas as pd
 import xarray as xr
 import numba as nb
 from fastcore.basics import patch
-from .bvalue import (b_aki, b_positive, b_tinti_mulargia, b_positive_exact, infer_delta_m, check_binning,
+from .bvalue import (b_aki, b_positive, b_tinti_mulargia, b_positive_exact, infer_delta_m,
+                           check_binning,
                            MAG_EPS, LOG10E)
 from .catalog import great_circle_deg, wrap_lon
 
@@ -36,7 +37,8 @@ def grid_centres(extent:tuple, # (lo, hi), degrees
         raise ValueError(f"res must be a positive cell size in degrees; got {res!r}")
     n = int(round((hi - lo) / res))
     if not hi > lo or n < 1 or abs(n * res - (hi - lo)) > 1e-6 * res:
-        raise ValueError(f"extent {extent} must satisfy lo < hi with hi - lo a whole number of cells of {res} degrees")
+        raise ValueError(f"extent {extent} must satisfy lo < hi with hi - lo a whole number of cells of "
+                         f"{res} degrees")
     return np.round(lo + (np.arange(n) + 0.5) * res, 10)
 
 # %% ../nbs/02_bvalue_grid.ipynb #ff806c21
@@ -44,12 +46,14 @@ def lon_extent(lon:tuple, # (west, east) bounds, degrees east, either convention
               ) -> tuple:
     "The longitude extent as (west, east) with west in [-180, 180) and east = west + width (may exceed 180)."
     try: w, e = (float(x) for x in lon)
-    except (TypeError, ValueError): raise ValueError(f"lon must be a (west, east) pair of degrees; got {lon!r}") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"lon must be a (west, east) pair of degrees; got {lon!r}") from None
     if not (math.isfinite(w) and math.isfinite(e) and -360 <= w <= 360 and -360 <= e <= 360):
         raise ValueError(f"lon extent {lon} must hold finite longitudes in [-360, 360] degrees")
     width = e - w if e > w else e - w + 360
     if not 0 < width <= 180:
-        raise ValueError(f"lon extent {lon} spans {width:g} degrees east from {w:g}; expected 0 < width <= 180")
+        raise ValueError(f"lon extent {lon} spans {width:g} degrees east from {w:g}; expected 0 < width <= "
+                         f"180")
     w0 = round((w + 180) % 360 - 180, 10)
     return (w0, round(w0 + width, 10))
 
@@ -58,7 +62,8 @@ def catalog_extent(lat, # event latitudes, degrees
                    lon, # event longitudes, degrees (either convention)
                    res:float=0.1, # cell size, degrees
                   ) -> tuple[tuple, tuple]:
-    "((lat_min, lat_max), (west, east)): the smallest grid of `res` cells holding every epicentre (antimeridian-aware)."
+    "((lat_min, lat_max), (west, east)): the smallest grid of `res` cells holding every epicentre "
+    "(antimeridian-aware)."
     la, lo = np.asarray(lat, float), np.sort((np.asarray(lon, float) + 180) % 360 - 180)
     if len(la) == 0: raise ValueError("catalog_extent needs at least one event")
     gaps = np.r_[np.diff(lo), lo[0] + 360 - lo[-1]]          # the largest gap between epicentres is outside
@@ -69,7 +74,8 @@ def catalog_extent(lat, # event latitudes, degrees
     w0 = snap(west)
     n_lon = int(math.floor((west + width - w0) / res + 1e-9)) + 1
     if n_lon * res > 180:
-        raise ValueError(f"the catalog spans {width:.1f} degrees of longitude (more than the 180 a grid may cover); "
+        raise ValueError(f"the catalog spans {width:.1f} degrees of longitude (more than the 180 a grid may "
+                         f"cover); "
                          "pass lat= and lon= for the region of interest")
     lat0, lat1 = max(-90., snap(la.min())), min(90., snap(la.max()) + res)
     r10 = lambda x: round(x, 10)
@@ -79,7 +85,8 @@ def catalog_extent(lat, # event latitudes, degrees
 def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
     "Validated (time ns int64, lat, lon in [-180, 180], mag) arrays of a catalog table sorted by time."
     if not isinstance(catalog, pd.DataFrame):
-        raise TypeError(f"catalog must be a pandas DataFrame (seisnb's catalog table); got {type(catalog).__name__}")
+        raise TypeError(f"catalog must be a pandas DataFrame (seisnb's catalog table); got "
+                        f"{type(catalog).__name__}")
     miss = [c for c in ('time', 'latitude', 'longitude', 'mag') if c not in catalog.columns]
     if miss:
         raise ValueError(f"catalog lacks columns {miss}; expected time, latitude, longitude, mag "
@@ -90,7 +97,8 @@ def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
     tn = pd.DatetimeIndex(tt).tz_localize(None).as_unit('ns').asi8
     if (np.diff(tn) < 0).any():
         i = int(np.flatnonzero(np.diff(tn) < 0)[0])
-        raise ValueError(f"catalog must be sorted by time (b-positive needs time order); row {i+1} is earlier than "
+        raise ValueError(f"catalog must be sorted by time (b-positive needs time order); row {i+1} is "
+                         f"earlier than "
                          f"row {i}: sort with catalog.sort_values('time', kind='stable')")
     la, lo, mg = (catalog[c].to_numpy(float) for c in ('latitude', 'longitude', 'mag'))
     for nm, a in (('latitude', la), ('longitude', lo), ('mag', mg)):
@@ -98,16 +106,18 @@ def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
         if bad.any():
             raise ValueError(f"catalog column {nm} has {int(bad.sum())} missing or infinite values "
                              f"(first at row {int(np.flatnonzero(bad)[0])}); drop or fix them first")
-    if (np.abs(la) > 90).any(): raise ValueError(f"latitudes must lie in [-90, 90]; found {la[np.abs(la) > 90][0]}")
+    if (np.abs(la) > 90).any():
+        raise ValueError(f"latitudes must lie in [-90, 90]; found {la[np.abs(la) > 90][0]}")
     out = (lo < -180) | (lo > 360)
     if out.any(): raise ValueError(f"longitudes must lie in [-180, 360]; found {lo[out][0]}")
-    w = wrap_lon(lo, '-180..180')
-    return tn, la, np.where(w == lo, lo, np.round(w, 10)), mg   # rounded: 220.1 -> -139.9, not -139.90000000000001
+    # rounded to 1e-10 degrees: both conventions give the same numbers (220.1 -> -139.9, not -139.90000000000001)
+    return tn, la, np.round(wrap_lon(lo, '-180..180'), 10), mg
 
 # %% ../nbs/02_bvalue_grid.ipynb #ee9be63f
 def _hash_arrays(arrays) -> str:
     h = hashlib.sha256()
-    for a in arrays: h.update(np.ascontiguousarray(a).astype('<f8' if a.dtype.kind == 'f' else '<i8').tobytes())
+    for a in arrays:
+        h.update(np.ascontiguousarray(a).astype('<f8' if a.dtype.kind == 'f' else '<i8').tobytes())
     return h.hexdigest()[:16]
 
 def catalog_hash(catalog:pd.DataFrame) -> str:
@@ -125,14 +135,27 @@ def day_index(times, # datetime64 / Timestamps (UTC) or int64 nanoseconds
     return np.floor_divide(tn - s, 86_400_000_000_000)
 
 # %% ../nbs/02_bvalue_grid.ipynb #d4088c41
-B_UNITS = ('b: dimensionless Gutenberg-Richter b-value, clipped to [0, 2]; NaN (the declared fill value) where '
-           'undefined: fewer than two values in the cylinder, or all equal; n_events: count; r: degrees; t: days')
+B_UNITS = ('b: dimensionless Gutenberg-Richter b-value, clipped to [0, 2]; NaN (the declared fill value) '
+           'where '
+           'undefined: fewer than two values in the cylinder, or all equal; n_events: count; r: degrees; t: '
+           'days')
 
 @dataclass(frozen=True)
 class BGridSpec:
     "Validated parameters of a daily b-value field."
-    r: float; t: int; estimator: str; mc: float|None; delta_m: float; dm_min: float; binning_correction: bool
-    lat: tuple; lon: tuple; res: float; start: str; end: str; chunks: tuple
+    r: float
+    t: int
+    estimator: str
+    mc: float|None
+    delta_m: float
+    dm_min: float
+    binning_correction: bool
+    lat: tuple
+    lon: tuple
+    res: float
+    start: str
+    end: str
+    chunks: tuple
 
     @property
     def times(self) -> pd.DatetimeIndex: return pd.date_range(self.start, self.end, freq='D')
@@ -151,7 +174,8 @@ def units(self:BGridSpec) -> list:
     "Spatial work units: one per spatial chunk, as ((i0, i1), (j0, j1)) cell-index ranges."
     _, nla, nlo = self.shape
     _, cl, cn = self.chunks
-    return [((i, min(i + cl, nla)), (j, min(j + cn, nlo))) for i in range(0, nla, cl) for j in range(0, nlo, cn)]
+    rows, cols = range(0, nla, cl), range(0, nlo, cn)
+    return [((i, min(i + cl, nla)), (j, min(j + cn, nlo))) for i in rows for j in cols]
 
 @patch
 def attrs(self:BGridSpec, chash:str, delta_m_source:str='declared') -> dict:
@@ -163,7 +187,8 @@ def attrs(self:BGridSpec, chash:str, delta_m_source:str='declared') -> dict:
                 distance='great-circle (haversine), degrees of arc',
                 window='events with day index k, d - t < k <= d (day d included)',
                 lon_convention=('degrees east, increasing eastward from lon[0]; on a grid that crosses the '
-                                'antimeridian the coordinates continue past 180 (wrap with seisnb.catalog.wrap_lon)'),
+                                'antimeridian the coordinates continue past 180 (wrap with '
+                                'seisnb.catalog.wrap_lon)'),
                 units=B_UNITS, format_version=2, checksum='crc32c per chunk (zarr v3 codec)',
                 source='seisnb.bgrid.compute_bgrid (Koehler et al., section 2.1)')
 
@@ -186,7 +211,8 @@ def _utc_day(x) -> pd.Timestamp:
 
 def _days(tn, start, end, t) -> tuple:
     "(start, end) days: given, or the first full window and the last event day of the catalog times `tn`."
-    if (start is None or end is None) and tn is None: raise ValueError("start and end are needed without a catalog")
+    if (start is None or end is None) and tn is None:
+        raise ValueError("start and end are needed without a catalog")
     start = _utc_day(int(tn.min())) + pd.Timedelta(days=t - 1) if start is None else _utc_day(start)
     end = _utc_day(int(tn.max())) if end is None else _utc_day(end)
     if end < start:
@@ -204,14 +230,15 @@ def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the defau
               dm_min:float=0.1,           # b-positive: smallest difference used
               binning_correction:bool=True, # Utsu's half-bin correction (Aki-Utsu forms)
               lat:tuple=(35., 46.),       # grid latitude extent, degrees
-              lon:tuple=(135., 146.),     # grid longitude extent (west, east), degrees; west > east: crosses 180°
+              lon:tuple=(135., 146.),     # (west, east), degrees; west > east: crosses 180°
               res:float=0.1,              # cell size, degrees
               start=None,                 # first day (UTC date)
               end=None,                   # last day (UTC date)
               chunks=(512, 32, 32)        # zarr chunks (time, lat, lon), days x cells x cells
              ) -> BGridSpec:
     "Validate the parameters of a b-value field (see `compute_bgrid`)."
-    if estimator not in ESTIMATORS: raise ValueError(f"estimator must be one of {ESTIMATORS}; got {estimator!r}")
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}; got {estimator!r}")
     r, t = _num(r, 'r (degrees)', 0, 90), _num(t, 't (days)', 0, integer=True)
     if estimator in ('aki', 'tinti_mulargia') and mc is None:
         raise ValueError(f"estimator={estimator!r} needs mc, the magnitude of completeness "
@@ -229,11 +256,13 @@ def make_spec(tn:np.ndarray|None=None, # catalog times (int64 ns), for the defau
     chunks = tuple(_num(c, 'chunk size', 0, integer=True) for c in chunks)
     if len(chunks) != 3: raise ValueError(f"chunks must give (time, lat, lon) sizes; got {chunks}")
     start, end = _days(tn, start, end, t)
-    return BGridSpec(r, t, estimator, mc, delta_m, dm_min, bool(binning_correction), lat, lon, res, start, end, chunks)
+    return BGridSpec(r, t, estimator, mc, delta_m, dm_min, bool(binning_correction), lat, lon, res, start,
+                     end, chunks)
 
 # %% ../nbs/02_bvalue_grid.ipynb #a3452464
 def _field_delta_m(mg, delta_m, mc, dm_min) -> tuple[float, str]:
-    "(bin width, 'declared' or 'inferred') of a catalog's magnitudes, checked with the thresholds mc and dm_min."
+    "(bin width, 'declared' or 'inferred') of a catalog's magnitudes, checked with the thresholds mc and "
+    "dm_min."
     dm_min, mc = _num(dm_min, 'dm_min', 0), None if mc is None else _num(mc, 'mc')
     thr = [dm_min] + ([] if mc is None else [mc])
     if delta_m is None:
@@ -247,10 +276,12 @@ def _field_delta_m(mg, delta_m, mc, dm_min) -> tuple[float, str]:
     return dm, 'declared'
 
 # %% ../nbs/02_bvalue_grid.ipynb #e9b161a5
-_SCALAR = dict(aki=b_aki, tinti_mulargia=b_tinti_mulargia, bpositive=b_positive, bpositive_exact=b_positive_exact)
+_SCALAR = dict(aki=b_aki, tinti_mulargia=b_tinti_mulargia, bpositive=b_positive,
+               bpositive_exact=b_positive_exact)
 
 def _window_b(m, spec:BGridSpec) -> tuple[float, int]:
-    "b (NaN where undefined) and event count of one cylinder's magnitudes `m` (time order), scalar estimators."
+    "b (NaN where undefined) and event count of one cylinder's magnitudes `m` (time order), scalar "
+    "estimators."
     n = int((m >= spec.mc - MAG_EPS).sum()) if spec.mc is not None else len(m)
     kw = dict(delta_m=spec.delta_m, undefined=np.nan)
     if spec.estimator in ('aki', 'bpositive'): kw['binning_correction'] = spec.binning_correction
@@ -260,23 +291,27 @@ def _window_b(m, spec:BGridSpec) -> tuple[float, int]:
 # %% ../nbs/02_bvalue_grid.ipynb #44e551ea
 def _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end,
           chunks=(512, 32, 32)) -> tuple[BGridSpec, str]:
-    "(spec, delta_m source) of a field on the catalog `arrs`: region and bin width defaulted from the catalog."
+    "(spec, delta_m source) of a field on the catalog `arrs`: region and bin width defaulted from the "
+    "catalog."
     tn, la, lo, mg = arrs
     if lat is None or lon is None:
         ext = catalog_extent(la, lo, _num(res, 'res (degrees)', 0))
         lat, lon = ext[0] if lat is None else lat, ext[1] if lon is None else lon
         _log.info(f"b-value grid: region from the catalog extent, lat={lat}, lon={lon}")
     dm, src = _field_delta_m(mg, delta_m, mc, dm_min)
-    spec = make_spec(tn, r, t, estimator, mc, dm, dm_min, binning_correction, lat, lon, res, start, end, chunks)
+    spec = make_spec(tn, r, t, estimator, mc, dm, dm_min, binning_correction, lat, lon, res, start, end,
+                     chunks)
     return spec, src
 
 def _cf_coords(times, lat_c, lon_c) -> dict:
     "time, lat, lon coordinates with their CF attributes (units, standard_name, axis)."
     return dict(time=('time', np.asarray(times, 'datetime64[ns]'), dict(standard_name='time', axis='T',
                       long_name='UTC day whose t-day window ends the field value')),
-                lat=('lat', np.asarray(lat_c, float), dict(standard_name='latitude', units='degrees_north', axis='Y',
+                lat=('lat', np.asarray(lat_c, float),
+                     dict(standard_name='latitude', units='degrees_north', axis='Y',
                      long_name='latitude of the cell centre')),
-                lon=('lon', np.asarray(lon_c, float), dict(standard_name='longitude', units='degrees_east', axis='X',
+                lon=('lon', np.asarray(lon_c, float),
+                     dict(standard_name='longitude', units='degrees_east', axis='X',
                      long_name='longitude of the cell centre')))
 
 B_ATTRS = dict(long_name='Gutenberg-Richter b-value', units='1')
@@ -286,7 +321,8 @@ def _dataset(spec, b, n, chash, times=None, lat_c=None, lon_c=None, delta_m_sour
     "An in-memory field Dataset."
     times = spec.times if times is None else times
     crd = _cf_coords(times, spec.lat_c if lat_c is None else lat_c, spec.lon_c if lon_c is None else lon_c)
-    return xr.Dataset({'b': (('time', 'lat', 'lon'), b, B_ATTRS), 'n_events': (('time', 'lat', 'lon'), n, N_ATTRS)},
+    return xr.Dataset({'b': (('time', 'lat', 'lon'), b, B_ATTRS),
+                       'n_events': (('time', 'lat', 'lon'), n, N_ATTRS)},
                       coords=crd, attrs=dict(spec.attrs(chash, delta_m_source), complete=True))
 
 # %% ../nbs/02_bvalue_grid.ipynb #3051c9de
@@ -299,19 +335,22 @@ def reference_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by
                     dm_min:float=0.1,          # b-positive: smallest difference used
                     binning_correction:bool=True, # Utsu's half-bin correction
                     lat:tuple|None=None,       # grid latitude extent, degrees; None: the catalog's extent
-                    lon:tuple|None=None,       # grid longitude extent (west, east); None: the catalog's extent
+                    lon:tuple|None=None,       # (west, east), degrees; None: the catalog's
                     res:float=0.1,             # cell size, degrees
                     start=None,                # first day (default: first catalog day + t - 1)
                     end=None,                  # last day (default: day of the last event)
                     cells:tuple|None=None,     # (lat indices, lon indices) of a sub-grid; None: all cells
                     days=None,                 # day indices (0 = start) of a sub-range; None: all days
                    ) -> xr.Dataset:
-    "Straightforward per-cell, per-day b-value field with `seisnb.bvalue`'s scalar estimators (slow; for tests)."
+    "Straightforward per-cell, per-day b-value field with `seisnb.bvalue`'s scalar estimators (slow; for "
+    "tests)."
     tn, la, lo, mg = arrs = _catalog_arrays(catalog)
-    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end)
+    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start,
+                      end)
     ev_day, (D, nla, nlo) = day_index(tn, spec.start), spec.shape
     pick = lambda n, s: np.arange(n) if s is None else np.atleast_1d(np.arange(n)[s])
-    ii, jj, dd = pick(nla, None if cells is None else cells[0]), pick(nlo, None if cells is None else cells[1]), pick(D, days)
+    ci, cj = (None, None) if cells is None else cells
+    ii, jj, dd = pick(nla, ci), pick(nlo, cj), pick(D, days)
     b = np.zeros((len(dd), len(ii), len(jj)), np.float64)
     n = np.zeros(b.shape, np.int32)
     for a, i in enumerate(ii):
@@ -320,13 +359,15 @@ def reference_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by
             cd, cm = ev_day[inside], mg[inside]
             for k, d in enumerate(dd):
                 b[k, a, c], n[k, a, c] = _window_b(cm[(cd > d - spec.t) & (cd <= d)], spec)
-    return _dataset(spec, b.astype(np.float32), n, _hash_arrays(arrs), spec.times[dd], spec.lat_c[ii], spec.lon_c[jj],
+    return _dataset(spec, b.astype(np.float32), n, _hash_arrays(arrs), spec.times[dd], spec.lat_c[ii],
+                    spec.lon_c[jj],
                     delta_m_source=src)
 
 # %% ../nbs/02_bvalue_grid.ipynb #8c46ac63
 @nb.njit(nogil=True, cache=True)
 def _scatter(ev_lat, ev_lon, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res):
-    "CSR lists (offsets, members) of the events within the stencil of each cell (row-major); lists keep event order."
+    "CSR lists (offsets, members) of the events within the stencil of each cell (row-major); lists keep "
+    "event order."
     esla, ecla, eslo, eclo, ecos = et
     csla, ccla, cslo, cclo, ccos = ct
     nla, nlo, nev = lat_c.size, lon_c.size, ev_lat.size
@@ -351,20 +392,25 @@ def _scatter(ev_lat, ev_lon, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res):
             sdl[j] = s * s
         for i in range(i0, i1 + 1):
             s = esla[k] * ccla[i] - ecla[k] * csla[i]        # sin((lat_e - lat_c) / 2)
-            a = s * s; f = ecos[k] * ccos[i]
+            a = s * s
+            f = ecos[k] * ccos[i]
             if a + f * sdl[jc] > hr: continue
             jl = jc
             while jl > j0 and a + f * sdl[jl - 1] <= hr: jl -= 1
             jh = jc
             while jh < j1 and a + f * sdl[jh + 1] <= hr: jh += 1
-            rlo[k, i - i0] = jl; rhi[k, i - i0] = jh
-            cnt[i, jl] += 1; cnt[i, jh + 1] -= 1
+            rlo[k, i - i0] = jl
+            rhi[k, i - i0] = jh
+            cnt[i, jl] += 1
+            cnt[i, jh + 1] -= 1
     off = np.zeros(nla * nlo + 1, np.int64)
     c = 0
     for i in range(nla):
         run = 0
         for j in range(nlo):
-            run += cnt[i, j]; off[c + 1] = off[c] + run; c += 1
+            run += cnt[i, j]
+            off[c + 1] = off[c] + run
+            c += 1
     members = np.empty(off[nla * nlo], np.int32)
     pos = off[:-1].copy()
     for k in range(nev):
@@ -374,7 +420,8 @@ def _scatter(ev_lat, ev_lon, et, lat_c, lon_c, ct, hr, dlat_max, dlon_max, res):
             if jl < 0: continue
             base = (i0 + q) * nlo
             for j in range(jl, rhi[k, q] + 1):
-                members[pos[base + j]] = k; pos[base + j] += 1
+                members[pos[base + j]] = k
+                pos[base + j] += 1
     return off, members
 
 # %% ../nbs/02_bvalue_grid.ipynb #b4e246dd
@@ -452,7 +499,10 @@ def _trig(lat, lon):
 
 @dataclass
 class _Events:
-    day: np.ndarray; lat: np.ndarray; lon: np.ndarray; mag: np.ndarray
+    day: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    mag: np.ndarray
 
 def _to_branch(lon, spec:BGridSpec) -> np.ndarray:
     "Longitudes moved by multiples of 360 into the 360-degree branch centred on the grid."
@@ -468,7 +518,8 @@ def _events(spec:BGridSpec, tn, la, lo, mg) -> _Events:
 
 def _estimator_args(spec:BGridSpec) -> tuple:
     "(bpos, m0, thr, eps, exact, c0, dmb) of the kernel, mirroring `seisnb.bvalue`."
-    bpos, exact = spec.estimator.startswith('bpositive'), spec.estimator in ('bpositive_exact', 'tinti_mulargia')
+    bpos = spec.estimator.startswith('bpositive')
+    exact = spec.estimator in ('bpositive_exact', 'tinti_mulargia')
     corr = spec.delta_m / 2 if (spec.binning_correction or exact) else 0.
     c0 = spec.dm_min if bpos else spec.mc
     exact = exact and spec.delta_m > 0          # continuous magnitudes: the exact form is Aki's
@@ -500,11 +551,13 @@ def compute_unit(spec:BGridSpec, # field parameters
                  ev:_Events,     # events that can reach the unit (`unit_events`)
                  unit            # ((i0, i1), (j0, j1)) cell-index ranges
                 ) -> tuple[np.ndarray, np.ndarray]:
-    "b (float32, NaN where undefined) and n_events (int32) of one spatial unit, shape (days, lat cells, lon cells)."
+    "b (float32, NaN where undefined) and n_events (int32) of one spatial unit, shape (days, lat cells, lon "
+    "cells)."
     lat_c, lon_c, dlat, dlon = _unit_bounds(spec, unit)
     hr = math.sin(math.radians(spec.r + STENCIL_TOL) / 2)**2
     D = spec.shape[0]
-    b, n = _unit_kernel(ev.day, ev.lat, ev.lon, ev.mag, _trig(ev.lat, ev.lon), lat_c, lon_c, _trig(lat_c, lon_c),
+    b, n = _unit_kernel(ev.day, ev.lat, ev.lon, ev.mag, _trig(ev.lat, ev.lon), lat_c, lon_c,
+                        _trig(lat_c, lon_c),
                         hr, dlat, dlon, spec.res, D, spec.t, *_estimator_args(spec))
     shp = (len(lat_c), len(lon_c), D)
     tr = lambda x: np.ascontiguousarray(x.reshape(shp).transpose(2, 0, 1))
@@ -528,7 +581,8 @@ def bgrid_path(root,                     # folder holding b-value stores
     return Path(root) / f'bgrid_{estimator}_r{float(r):g}_t{int(t)}.zarr'
 
 def _recover_hint(p) -> str:
-    return (f"delete it, or rerun compute_bgrid(catalog, ..., store='{p}', overwrite=True) with the catalog and "
+    return (f"delete it, or rerun compute_bgrid(catalog, ..., store='{p}', overwrite=True) with the catalog "
+            f"and "
             "parameters that made it to rebuild it")
 
 def _store_attrs(p:Path) -> dict:
@@ -579,7 +633,8 @@ def verify_bgrid(store,     # path of a b-value store (complete or partial)
         why = _chunk_problem(f)
         if why is None: continue
         msg = (f"the b-value store {p}: chunk {f.relative_to(p)} of array '{v}' (days {a*chunks[0]}-"
-               f"{min((a+1)*chunks[0], shape[0]) - 1}, lat cells {i*chunks[1]}-{min((i+1)*chunks[1], shape[1]) - 1}, "
+               f"{min((a+1)*chunks[0], shape[0]) - 1}, lat cells "
+               f"{i*chunks[1]}-{min((i+1)*chunks[1], shape[1]) - 1}, "
                f"lon cells {j*chunks[2]}-{min((j+1)*chunks[2], shape[2]) - 1}) {why}")
         if raise_: raise ValueError(f"{msg}; {_recover_hint(p)}")
         bad.append(msg)
@@ -597,9 +652,10 @@ def open_bgrid(store,                   # path of a store written by `compute_bg
     if not p.exists():
         if _partial(p).exists():
             raise FileNotFoundError(f"the b-value store {p} is incomplete: an interrupted compute_bgrid left "
-                                    f"{_partial(p)}; rerun compute_bgrid(..., store='{p}') with the same parameters "
-                                    "to resume it")
-        raise FileNotFoundError(f"no b-value store at {p}; create it with compute_bgrid(catalog, ..., store='{p}')")
+                                    f"{_partial(p)}; rerun compute_bgrid(..., store='{p}') with the same "
+                                    "parameters to resume it")
+        raise FileNotFoundError(f"no b-value store at {p}; create it with compute_bgrid(catalog, ..., "
+                                f"store='{p}')")
     at = _store_attrs(p)
     if at.get('complete') is not True:
         raise ValueError(f"{p} is not a complete b-value store (attribute complete={at.get('complete')!r})")
@@ -610,13 +666,16 @@ def open_bgrid(store,                   # path of a store written by `compute_bg
     same = lambda k, v: at[k] == v or (k == 'r' and math.isclose(at[k], v, abs_tol=1e-9))
     bad = {k: v for k, v in want.items() if v is not None and not same(k, v)}
     if bad:
-        raise ValueError(f"the store {p} holds r={at['r']} deg, t={at['t']} d, estimator={at['estimator']!r}; "
-                         "requested " + ', '.join(f'{k}={v!r}' for k, v in bad.items()) + ". Compute that field "
-                         "with compute_bgrid(..., r=, t=, estimator=) (e.g. into bgrid_path(root, r, t))")
+        req = ', '.join(f'{k}={v!r}' for k, v in bad.items())
+        raise ValueError(f"the store {p} holds r={at['r']} deg, t={at['t']} d, "
+                         f"estimator={at['estimator']!r}; requested {req}. Compute that field with "
+                         "compute_bgrid(..., r=, t=, estimator=) "
+                         "(e.g. into bgrid_path(root, r, t))")
     if verify: verify_bgrid(p)
     try: return xr.open_zarr(p, consolidated=False)
     except Exception as e:
-        raise ValueError(f"the b-value store {p} cannot be opened ({type(e).__name__}: {e}); {_recover_hint(p)}") from None
+        raise ValueError(f"the b-value store {p} cannot be opened ({type(e).__name__}: {e}); "
+                         f"{_recover_hint(p)}") from None
 
 # %% ../nbs/02_bvalue_grid.ipynb #3ef8fc61
 def _encoding(spec:BGridSpec) -> dict:
@@ -634,7 +693,8 @@ def _create_store(part:Path, spec:BGridSpec, chash:str, delta_m_source:str):
     tmpl = xr.Dataset({'b': var(np.nan, 'f4') + (B_ATTRS,), 'n_events': var(0, 'i4') + (N_ATTRS,)},
                       coords=_cf_coords(spec.times, spec.lat_c, spec.lon_c),
                       attrs=dict(spec.attrs(chash, delta_m_source), complete=False))
-    init = Path(str(part) + '.init')      # a run killed while creating leaves only this, which the next run discards
+    # a run killed while creating leaves only this, which the next run discards
+    init = Path(str(part) + '.init')
     if init.exists(): shutil.rmtree(init)
     tmpl.to_zarr(init, mode='w', compute=False, consolidated=False, zarr_format=3, encoding=_encoding(spec))
     (init / '_done').mkdir()
@@ -711,7 +771,8 @@ def _execute(spec, ev, units, part, client, n_threads, bar, take):
         from distributed import as_completed
         c, close = _get_client(client)
         try:
-            futs = [c.submit(_run_unit, spec, unit_events(spec, ev, u), u, None if part is None else str(part),
+            futs = [c.submit(_run_unit, spec, unit_events(spec, ev, u), u,
+                             None if part is None else str(part),
                              pure=False) for u in units]
             for k, f in enumerate(as_completed(futs), 1):
                 take(f.result(), k)
@@ -745,7 +806,8 @@ def _reuse_complete(store:Path, attrs:dict, overwrite:bool):
         _discard(store, 'damaged')
         return None
     if not overwrite:
-        raise FileExistsError(f"{store} holds a different field (differs in {diff}); pass overwrite=True or another path")
+        raise FileExistsError(f"{store} holds a different field (differs in {diff}); pass overwrite=True or "
+                              f"another path")
     _discard(store, f'a different field: {diff}')
     return None
 
@@ -810,20 +872,21 @@ def _warn_empty(spec:BGridSpec, arrs):
     "Warn that no event falls in any cylinder of the field (wrong region, dates or longitude convention?)."
     (la0, la1), (lo0, lo1) = catalog_extent(arrs[1], arrs[2], spec.res)
     warnings.warn(f"no event falls in any cylinder of the field: grid lat {spec.lat}, lon {spec.lon}, "
-                  f"{spec.start}..{spec.end}, r={spec.r:g} deg, t={spec.t} d; the catalog spans lat ({la0:g}, {la1:g}), "
+                  f"{spec.start}..{spec.end}, r={spec.r:g} deg, t={spec.t} d; the catalog spans lat "
+                  f"({la0:g}, {la1:g}), "
                   f"lon ({lo0:g}, {lo1:g}) (-180..180 convention). Every b is NaN and every count 0")
 
 # %% ../nbs/02_bvalue_grid.ipynb #be95f436
 def compute_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by time
                   r:float=0.6,               # stencil radius, degrees of arc
                   t:int=365,                 # stencil length, days (day d included)
-                  estimator:str='bpositive', # one of ESTIMATORS ('bpositive': van der Elst 2021, as the paper)
-                  mc:float|None=None,        # magnitude cut (required for 'aki', 'tinti_mulargia'); None: all events
+                  estimator:str='bpositive', # one of ESTIMATORS (default: the paper's)
+                  mc:float|None=None,        # magnitude cut (needed by 'aki', 'tinti_mulargia')
                   delta_m:float|None=None,   # magnitude bin width; None: inferred from the catalog (in attrs)
                   dm_min:float=0.1,          # b-positive: smallest difference used
                   binning_correction:bool=True, # Utsu's half-bin correction of M0 / delta0 (Aki-Utsu forms)
                   lat:tuple|None=None,       # grid latitude extent, degrees; None: the catalog's extent
-                  lon:tuple|None=None,       # (west, east), degrees, west > east crosses 180°; None: catalog's
+                  lon:tuple|None=None,       # (west, east); west > east crosses 180°; None: catalog's
                   res:float=0.1,             # cell size, degrees
                   start=None,                # first day (default: first catalog day + t - 1)
                   end=None,                  # last day (default: day of the last event)
@@ -838,14 +901,16 @@ def compute_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by t
     "Daily b-value and event-count field on a regular grid (Koehler et al., section 2.1)."
     from tqdm.auto import tqdm
     arrs = _catalog_arrays(catalog)
-    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start, end,
+    spec, src = _spec(arrs, r, t, estimator, mc, delta_m, dm_min, binning_correction, lat, lon, res, start,
+                      end,
                       chunks)
     chash, units, part = _hash_arrays(arrs), spec.units(), None
     if store is not None:
         done, part = _prepare_store(store, spec, chash, overwrite, src)
         if done is not None: return done
         units = [u for u in units if not _marker(part, u).exists()]
-    out = None if part is not None else (np.full(spec.shape, np.nan, np.float32), np.zeros(spec.shape, np.int32))
+    out = None if part is not None else (np.full(spec.shape, np.nan, np.float32),
+                                         np.zeros(spec.shape, np.int32))
     nmax = []
     def take(res_, k):
         unit, b, n, nm = res_
@@ -859,7 +924,8 @@ def compute_bgrid(catalog:pd.DataFrame,      # seisnb catalog table, sorted by t
     with tqdm(total=len(units), desc=desc, unit='chunk', disable=not progress) as bar:
         _execute(spec, _events(spec, *arrs), units, part, client, n_threads, bar, take)
     if len(nmax) == len(spec.units()) and max(nmax, default=0) == 0: _warn_empty(spec, arrs)
-    return _dataset(spec, out[0], out[1], chash, delta_m_source=src) if part is None else _finalize(part, Path(store))
+    if part is not None: return _finalize(part, Path(store))
+    return _dataset(spec, out[0], out[1], chash, delta_m_source=src)
 
 # %% ../nbs/02_bvalue_grid.ipynb #6927476c
 def to_netcdf(ds:xr.Dataset, # a b-value field (in memory or from a store)
@@ -874,7 +940,8 @@ def to_netcdf(ds:xr.Dataset, # a b-value field (in memory or from a store)
     enc['time'] = dict(units='days since 1970-01-01', calendar='proleptic_gregorian')
     ds = ds.copy()
     for v in ds.variables.values(): v.encoding = {}
-    ds.attrs = {k: int(v) if isinstance(v, bool) else v for k, v in ds.attrs.items()}   # netCDF has no booleans
+    # netCDF has no booleans
+    ds.attrs = {k: int(v) if isinstance(v, bool) else v for k, v in ds.attrs.items()}
     ds.to_netcdf(tmp, engine='h5netcdf', encoding=enc)
     os.replace(tmp, path)
     return path

@@ -20,7 +20,8 @@ MAG_EPS = 1e-6      # magnitude units: tolerance of every `>=` comparison betwee
 LOG10E = math.log10(math.e)
 BIN_TOL = 1e-4      # bin widths: a magnitude this close to a grid point (or to a half bin) counts as on it
 MAG_RANGE = (-10., 15.)  # magnitudes outside are refused as impossible
-DELTA_M_CANDIDATES = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)  # bin widths `infer_delta_m` tries
+# bin widths `infer_delta_m` tries
+DELTA_M_CANDIDATES = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
 
 # %% ../nbs/01_bvalue.ipynb #868e3dbe
 def _mags(mags, name='mags') -> np.ndarray:
@@ -33,7 +34,8 @@ def _mags(mags, name='mags') -> np.ndarray:
     if m.ndim != 1: raise ValueError(f"{name} must be 1-D; got shape {m.shape}")
     bad = ~np.isfinite(m)
     if bad.any():
-        raise ValueError(f"{name} holds {bad.sum()} non-finite values (first at index {np.flatnonzero(bad)[0]}: "
+        raise ValueError(f"{name} holds {bad.sum()} non-finite values (first at index "
+                         f"{np.flatnonzero(bad)[0]}: "
                          f"{m[bad][0]}); expected finite magnitudes")
     out = (m < MAG_RANGE[0]) | (m > MAG_RANGE[1])
     if out.any():
@@ -101,13 +103,16 @@ def check_binning(mags,               # magnitudes
     if bad.any():
         i, found = int(np.flatnonzero(bad)[0]), infer_delta_m(m)
         raise ValueError(
-            f"{bad.sum()} of {len(m)} {name} are not on the declared delta_m={dm:g} grid (first at index {i}: "
+            f"{bad.sum()} of {len(m)} {name} are not on the declared delta_m={dm:g} grid (first at index "
+            f"{i}: "
             f"{float(m[i])!r}); the bin width found in the data is delta_m={found:g} (0 = continuous). Pass "
-            f"delta_m={found:g} (or delta_m=None to infer it), or bin them first with bin_magnitudes({name}, {dm:g})")
+            f"delta_m={found:g} (or delta_m=None to infer it), or bin them first with "
+            f"bin_magnitudes({name}, {dm:g})")
     return m
 
 def _resolve_delta_m(m:np.ndarray, delta_m, who:str, thresholds:dict|None=None) -> float:
-    "`delta_m` after checking `m` and `thresholds` (name: value) against it, or inferred from them all when None."
+    "`delta_m` after checking `m` and `thresholds` (name: value) against it, or inferred from them all when "
+    "None."
     thr = thresholds or {}
     if delta_m is None:
         allv = np.r_[m, list(thr.values())]
@@ -151,7 +156,8 @@ def _estimate(v, thr, dm, binning_correction, exact, clip, undefined) -> float:
     "b of the values `v` (all >= thr) with the edge rules."
     if len(v) < 2: return float(undefined)
     equal = v.max() - v.min() <= MAG_EPS
-    return float(_finish(_b_from_mean(v.mean(), thr, dm, binning_correction, exact), len(v), equal, clip, undefined))
+    return float(_finish(_b_from_mean(v.mean(), thr, dm, binning_correction, exact), len(v), equal, clip,
+                         undefined))
 
 # %% ../nbs/01_bvalue.ipynb #7b75366c
 def _above(mags, mc, delta_m, who):
@@ -226,7 +232,8 @@ def _ordered_mags(mags, times, in_time_order:bool) -> np.ndarray:
     "Magnitudes whose time order is established: by `times`, by a catalog table's `time`, or by assertion."
     if isinstance(mags, pd.DataFrame):
         miss = [c for c in ('time', 'mag') if c not in mags.columns]
-        if miss: raise ValueError(f"a catalog table given to b_positive needs columns time and mag; lacks {miss}")
+        if miss:
+            raise ValueError(f"a catalog table given to b_positive needs columns time and mag; lacks {miss}")
         if times is None: times = mags['time']
         mags = mags['mag']
     m = _mags(mags)
@@ -240,7 +247,8 @@ def _ordered_mags(mags, times, in_time_order:bool) -> np.ndarray:
 def _positive(mags, dm_min, delta_m, mc, times, in_time_order, who):
     "(positive differences >= dm_min, bin width, dm_min) after validation."
     m = _ordered_mags(mags, times, in_time_order)
-    if not (isinstance(dm_min, (int, float, np.floating, np.integer)) and math.isfinite(dm_min) and dm_min > 0):
+    if not (isinstance(dm_min,
+                       (int, float, np.floating, np.integer)) and math.isfinite(dm_min) and dm_min > 0):
         raise ValueError(f"dm_min must be a positive magnitude difference; got {dm_min!r}")
     thr = dict(dm_min=float(dm_min)) if mc is None else dict(dm_min=float(dm_min), mc=_mc(mc))
     dm = _resolve_delta_m(m, delta_m, who, thr)
@@ -279,7 +287,7 @@ def b_positive_exact(mags,                 # magnitudes in time order (or a cata
 def b_aki_from_sums(n,                        # number of values used (array)
                     sum_m,                    # their sum (array)
                     mc,                       # completeness / threshold (scalar or array)
-                    delta_m:float=0.1,        # bin width (explicit: sums carry no magnitudes to infer it from)
+                    delta_m:float=0.1,        # bin width (explicit: sums hold no magnitudes)
                     binning_correction:bool=True, # Utsu: M0 = mc - delta_m/2
                     sum_m2=None,              # sum of squares, for the "all equal" rule; None: rule skipped
                     var_tol:float=1e-9,       # magnitude^2: variance at or below which values count as equal
@@ -292,7 +300,8 @@ def b_aki_from_sums(n,                        # number of values used (array)
     with np.errstate(divide='ignore', invalid='ignore'):
         mean = s / n
         b = _b_from_mean(mean, np.asarray(mc, dtype=float), dm, binning_correction, exact)
-        equal = np.zeros(b.shape, bool) if sum_m2 is None else (np.asarray(sum_m2, float)/n - mean**2 <= var_tol)
+        equal = np.zeros(b.shape,
+                         bool) if sum_m2 is None else (np.asarray(sum_m2, float)/n - mean**2 <= var_tol)
     return _finish(b, n, equal, clip, undefined)
 
 def b_positive_from_sums(n,                  # number of positive differences >= dm_min (array)
@@ -320,7 +329,8 @@ def _bins(m, dm):
     k = np.floor(m / dm + 0.5 + BIN_TOL).astype(np.int64)
     k0, nb = k.min(), int(k.max() - k.min()) + 1
     if nb > MAX_FMD_BINS:
-        raise ValueError(f"the magnitudes span {float(m.min())!r} .. {float(m.max())!r}: {nb:,} bins of {dm:g}; expected at most "
+        raise ValueError(f"the magnitudes span {float(m.min())!r} .. {float(m.max())!r}: {nb:,} bins of "
+                         f"{dm:g}; expected at most "
                          f"{MAX_FMD_BINS:,} (check the magnitude column and delta_m)")
     return k0, np.bincount(k - k0)
 
@@ -331,14 +341,15 @@ def mc_label(correction:float|str=0.2) -> str:
     "The label of a maximum-curvature variant: 'maxc' (no correction) or 'maxc + 0.2'."
     if isinstance(correction, str):
         if correction not in MC_MAXC_VARIANTS:
-            raise ValueError(f"unknown Mc variant {correction!r}; expected one of {list(MC_MAXC_VARIANTS)} or a number")
+            raise ValueError(f"unknown Mc variant {correction!r}; expected one of {list(MC_MAXC_VARIANTS)} "
+                             f"or a number")
         return correction
     c = float(correction)
     return 'maxc' if c == 0 else f"maxc {'+' if c > 0 else '-'} {abs(c):g}"
 
 def mc_maxc(mags,                     # magnitudes
             delta_m:float|None=None,  # bin width; None: inferred from mags
-            correction:float|str=0.2, # added to the mode (Woessner & Wiemer 2005), or a label of MC_MAXC_VARIANTS
+            correction:float|str=0.2, # added to the mode, or a label of MC_MAXC_VARIANTS
             dm:float|None=None,       # deprecated name of delta_m
            ) -> float:
     "Magnitude of completeness by maximum curvature: the modal bin plus `correction` (label: `mc_label`)."
@@ -367,7 +378,8 @@ def mc_gof_curve(mags,                    # magnitudes
         b = b_aki(m, mags_b[i], dm, clip=None)
         S = ncum[i] * 10 ** (-b * (mags_b[i:] - mags_b[i]))
         B = ncum[i:]
-        trials.append(mags_b[i]); R.append(100 - 100 * np.abs(B - S).sum() / B.sum())
+        trials.append(mags_b[i])
+        R.append(100 - 100 * np.abs(B - S).sum() / B.sum())
     return np.array(trials), np.array(R)
 
 def mc_gof(mags,                    # magnitudes
