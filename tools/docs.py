@@ -199,11 +199,14 @@ def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_worke
             r = f.result(); done[r['page']] = r
     return [done.get(p, dict(page=p, status='FAILED', wall_s=0, error='not executed')) for p in pages]
 
-def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800) -> dict:
+def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800,
+          update:bool=False) -> dict:
     "Execute and process the pages into `out/exec` and `out/proc` (figure PNGs in `out/records`); write `out/build.json`."
     pages = pages or sidebar_entries()
     out = Path(out)
-    for sub in ('exec', 'proc', 'records'): shutil.rmtree(out/sub, ignore_errors=True)
+    old = json.loads((out/'build.json').read_text()) if update and (out/'build.json').exists() else None
+    if old is None:
+        for sub in ('exec', 'proc', 'records'): shutil.rmtree(out/sub, ignore_errors=True)
     t0 = time.time()
     ex = execute_all(out/'exec', pages, n_workers, slow, timeout, record_dir=out/'records')
     t1 = time.time()
@@ -211,6 +214,14 @@ def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=
     t2 = time.time()
     res = dict(pages=pages, execute=ex, process=pr, execute_s=round(t1-t0, 1), process_s=round(t2-t1, 1),
                n_workers=n_workers, slow=slow)
+    if old is not None:   # --update: these pages rebuilt, the others kept; pages in sidebar order
+        new = {r['page'] for r in ex}
+        allp = sidebar_entries()
+        for k in ('execute', 'process'):
+            by = {r['page']: r for r in old[k] if r['page'] not in new} | {r['page']: r for r in res[k]}
+            res[k] = [by[p] for p in allp if p in by]
+        res['pages'] = [p for p in allp if p in {r['page'] for r in res['execute']}]
+        res['updated'] = sorted(new)
     (out/'build.json').write_text(json.dumps(res, indent=1))
     return res
 
@@ -300,6 +311,7 @@ def main(argv=None) -> int:
     b.add_argument('--slow', action='store_true', help='also run cells marked #| slow')
     b.add_argument('--out', default=str(BUILD))
     b.add_argument('--no-render', action='store_true', help='stop before Quarto (no error when it is missing)')
+    b.add_argument('--update', action='store_true', help='rebuild only --only pages into an existing build, keep the rest')
     p = sub.add_parser('preview', help='render the processed pages to HTML with nbconvert')
     p.add_argument('--out', default=str(BUILD))
     a = ap.parse_args(argv)
@@ -314,7 +326,7 @@ def main(argv=None) -> int:
     if not q and not a.no_render:
         print('note: `quarto` is not on the PATH: building everything up to Quarto, then stopping with an error', flush=True)
     pages = [p if p.endswith('.ipynb') else p + '.ipynb' for p in a.only] if a.only else None
-    res = build(out, pages, a.workers, a.slow)
+    res = build(out, pages, a.workers, a.slow, update=a.update)
     _report(res)
     ok = all(r['status'] == 'ok' for r in res['execute'] + res['process'])
     if a.no_render: return 0 if ok else 1
