@@ -8,7 +8,7 @@ import os, sys, json, math, time, logging, warnings
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
-from tqdm import TqdmWarning
+from tqdm import TqdmWarning, tqdm as tqdm_text
 from fastcore.basics import patch
 
 # %% auto #0
@@ -53,9 +53,11 @@ def progress(iterable=None,          # what to iterate over
              enabled:bool|None=None, # force the bar on or off (None: see above)
              **kwargs):              # passed to tqdm (e.g. unit='epoch', leave=False)
     "A tqdm.auto progress bar over `iterable`, disabled under tests and without a terminal."
+    kw = dict(total=total, desc=desc, disable=not _progress_enabled(enabled), **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', TqdmWarning)
-        return tqdm(iterable, total=total, desc=desc, disable=not _progress_enabled(enabled), **kwargs)
+        try: return tqdm(iterable, **kw)
+        except ImportError: return tqdm_text(iterable, **kw)   # a notebook without ipywidgets: a text bar
 
 # %% ../nbs/00e_records.ipynb #89f71559
 def _jsonable(v):
