@@ -15,7 +15,7 @@ CONSTRAINTS ?= constraints-cpu.txt
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.seisnb-installed
 NBDEV_WORKERS ?= 2
-FLAGS ?=
+NBDEV_FLAGS ?=
 
 .PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab docs-check
 
@@ -46,9 +46,9 @@ check-sync: install
 	$(BIN)/python tools/make_readme.py --check
 
 # nbdev_test runs every notebook with its small defaults; the metric bounds written in the notebooks
-# (rec.metric(..., bounds=...)) fail it. Cells flagged `#| slow` run only when asked: make nbdev-test FLAGS=slow
+# (rec.metric(..., bounds=...)) fail it. Cells flagged `#| slow` run only when asked: make nbdev-test NBDEV_FLAGS=slow
 nbdev-test: install
-	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing $(if $(FLAGS),--flags "$(FLAGS)")
+	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing $(if $(NBDEV_FLAGS),--flags "$(NBDEV_FLAGS)")
 
 pytest: install
 	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra; rc=$$?; \
