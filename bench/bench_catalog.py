@@ -3,7 +3,7 @@
 Target (issue 2): reading the 37,581-event USGS Japan file takes well under a second. Baseline: a bare
 `pandas.read_csv` of the same file (no time parsing, no validation); the ratio is the price of the typed,
 validated table. Also timed: the Norcia file (Gulia & Wiemer format, with the decimal-year check), and
-homogenising and filtering a 1.4-million-event catalog (the size of Köhler et al.'s ISC training set).
+homogenising and filtering a 1.4-million-event catalog (the size of Koehler et al.'s ISC training set).
 
 Run: .venv/bin/python bench/bench_catalog.py   (needs ../shared/data or SEISNB_DATA_DIR for the real files)
 """
