@@ -119,6 +119,7 @@ def _check_time_range(t:pd.Series, raw, lines, source):
     "Raise for times a `datetime64[ns]` column cannot hold (before 1677-09-22 or after 2262-04-11)."
     lo, hi = (pd.Timestamp(d, tz='UTC') for d in TIME_RANGE)
     out = (t.notna() & ((t < lo) | (t > hi))).to_numpy()
+    if out.any() and raw is None: raw = t.astype(str).to_numpy()     # formatted only when needed
     if out.any(): _fail(out, 'time', raw, f'a time between {TIME_RANGE[0]} and {TIME_RANGE[1]} (the range of '
                         'datetime64[ns]; older or later events cannot be held)', lines, source, 'time out '
                                                                                                 'of range')
@@ -130,11 +131,11 @@ def _parse_time(s:pd.Series, lines, source) -> pd.Series:
     else:
         raw = s if (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object) else s.astype(str)
         t = pd.to_datetime(raw, utc=True, errors='coerce', format='ISO8601')
-    bad, vals = t.isna().to_numpy(), s.to_numpy(dtype=object)
-    if bad.any(): _fail(bad, 'time', vals, 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120', lines,
-                        source,
-                        'unparseable time')
-    _check_time_range(t, vals, lines, source)
+    bad = t.isna().to_numpy()
+    if bad.any():
+        _fail(bad, 'time', s.to_numpy(dtype=object), 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120', lines,
+              source, 'unparseable time')
+    _check_time_range(t, None if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy(dtype=object), lines, source)
     return t.astype('datetime64[ns, UTC]')
 
 # %% ../nbs/00_catalog.ipynb #806e139a
@@ -770,7 +771,7 @@ def read_gulia_wiemer(path,                  # whitespace text, 11 columns (see 
     if t.isna().any():
         md = (num['month'].astype(int).astype(str) + '/' + num['day'].astype(int).astype(str)).to_numpy()
         _fail(t.isna().to_numpy(), 'month/day', md, 'a valid calendar date', lines, name, 'invalid date')
-    _check_time_range(t, t.astype(str).to_numpy(), lines, name)
+    _check_time_range(t, None, lines, name)
     t, n_fix = _fix_year_boundary(num, y, t, decyear_tol, lines, name)
     df = pd.DataFrame(dict(time=t, latitude=num['latitude'], longitude=num['longitude'],
                            depth_km=num['depth_km'],
