@@ -5,7 +5,10 @@ blocks read lazily from a real zarr b-value store through seisnb.bsamples.BlockS
   * training throughput in blocks/s,
   * the share of step time spent loading data (target: < 30 %),
   * the overhead of the fastai Learner against a plain PyTorch loop on the same model, data and batch order
-    (target: within 10 %), printed as ratios.
+    (target: within 10 %), printed as ratios,
+  * the PROJECTED time of one paper-scale configuration (meta-epochs x pool size x epochs / measured throughput):
+    the meta-epoch schedule of the USGS Japan catalog 2000-2019 (14-day segments, pool = every earlier EQ + as many
+    nEQ, 20 epochs) where the data mirror has it, else the paper's 1289 EQ spread evenly; and of the 432-config search.
 Run:  .venv/bin/python bench/bench_progressive.py [--batches N] [--threads 2]
 """
 import argparse, tempfile, time, warnings
@@ -13,12 +16,47 @@ from pathlib import Path
 import numpy as np, torch
 warnings.filterwarnings('ignore')
 
+def paper_schedule(meta_days:int=14, first='2000-01-01', last='2019-12-31', margin:float=1.6):
+    "(label days of the EQ samples, source): M >= 5 events 2000-2019 at least `margin` deg inside the Japan box."
+    import pandas as pd
+    from seisnb.data import dataset_available
+    if dataset_available('japan_usgs'):
+        from seisnb.progressive.japan import japan_catalog
+        jp = japan_catalog()
+        inner = jp.latitude.between(35 + margin, 46 - margin) & jp.longitude.between(135 + margin, 146 - margin)
+        eq = jp[inner & (jp.mag >= 5) & (jp.time >= first) & (jp.time <= last)]
+        return pd.DatetimeIndex(eq.time.dt.tz_localize(None) if eq.time.dt.tz else eq.time), 'USGS Japan M>=5 (inner box)'
+    days = pd.date_range(first, last, periods=1289)
+    return days, "the paper's 1289 EQ, spread evenly"
+
+def project(throughput:float, epochs:int=20, meta_days:int=14, min_segments:int=6, first='2000-01-01') -> dict:
+    "Sample passes and hours of one progressive run at `throughput` blocks/s (pool = 2 x EQ before each segment)."
+    import pandas as pd
+    days, src = paper_schedule(meta_days, first)
+    seg = ((days - pd.Timestamp(first)).days // meta_days).to_numpy()
+    n_seg = int(seg.max()) + 1
+    eq_in = np.bincount(seg, minlength=n_seg)
+    trained = [v for v in range(min_segments, n_seg) if eq_in[v]]
+    pool = np.array([2*eq_in[:v].sum() for v in trained])
+    passes = int(pool.sum())*epochs
+    return dict(source=src, n_eq=len(days), meta_epochs=len(trained), mean_pool=float(pool.mean()), epochs=epochs,
+                passes=passes, hours=passes/throughput/3600)
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--batches', type=int, default=12, help='batches per timed pass (batch size 32)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--repeats', type=int, default=5, help='alternating passes per method (the best is reported)')
+    ap.add_argument('--throughput', type=float, nargs='*', default=None,
+                    help='skip the timing and only project the paper-scale cost at these blocks/s')
     a = ap.parse_args(argv)
+    if a.throughput is not None:
+        for thr in a.throughput or [50.0]:
+            pr = project(thr)
+            print(f"PROJECTED one paper-scale configuration at {thr:.1f} blocks/s: {pr['meta_epochs']} meta-epochs x "
+                  f"mean pool {pr['mean_pool']:.0f} x {pr['epochs']} epochs = {pr['passes']:,} block passes -> "
+                  f"{pr['hours']:.1f} h; 432 configurations: {432*pr['hours']/24:.0f} days ({pr['source']}, {pr['n_eq']} EQ)")
+        return
     torch.set_num_threads(a.threads)
     from seisnb.progressive import synth_catalog, bstore, BValueNet, BlockDS, weighted_mae
     from seisnb.learn import n_params
@@ -91,5 +129,10 @@ def main(argv=None):
     print(f'RATIO fastai / plain PyTorch, median CPU time over passes: {mf/mp:.3f}')
     print(f'all passes, wall s: plain {[round(x[0], 2) for x in P]}, fastai {[round(x[0], 2) for x in F]}, load {[round(x[0], 2) for x in L]}')
     print(f'all passes, CPU s : plain {[round(x[2], 2) for x in P]}, fastai {[round(x[1], 2) for x in F]}, load {[round(x[1], 2) for x in L]}')
+    for name, thr in (('wall, this shared machine', n/min(tp, tf)), (f'full use of {a.threads} cores (CPU time)', n/cp_*a.threads)):
+        pr = project(thr)
+        print(f"PROJECTED one paper-scale configuration ({name}, {thr:.1f} blocks/s): {pr['meta_epochs']} meta-epochs x "
+              f"mean pool {pr['mean_pool']:.0f} x {pr['epochs']} epochs = {pr['passes']:,} block passes -> {pr['hours']:.1f} h; "
+              f"432 configurations: {432*pr['hours']/24:.0f} days on one such machine ({pr['source']}, {pr['n_eq']} EQ)")
 
 if __name__ == '__main__': main()

@@ -19,7 +19,8 @@ class BAutoencoder(nn.Module):
                  slope:float=0.1):      # LeakyReLU negative slope
         super().__init__()
         ch = [1] + [c0 * 2**i for i in range(n)]                       # 1, 4, 8, 16, 32
-        self.enc = nn.ModuleList(nn.Sequential(nn.Conv2d(ch[i], ch[i+1], 3, 2, 1), nn.LeakyReLU(slope)) for i in range(n))
+        self.enc = nn.ModuleList(nn.Sequential(nn.Conv2d(ch[i], ch[i+1], 3, 2, 1),
+                                               nn.LeakyReLU(slope)) for i in range(n))
         self.dec = nn.ModuleList(nn.ConvTranspose2d(ch[i+1], ch[i], 4, 2, 1) for i in reversed(range(n)))
         self.act, self.n = nn.LeakyReLU(slope), n
 
@@ -28,7 +29,9 @@ class BAutoencoder(nn.Module):
         if x.shape[-1] % 2**self.n or x.shape[-2] % 2**self.n:
             raise ValueError(f"map size {tuple(x.shape[-2:])} must be divisible by 2**{self.n}={2**self.n}")
         skips = []
-        for e in self.enc: x = e(x); skips.append(x)
+        for e in self.enc:
+            x = e(x)
+            skips.append(x)
         skips = skips[::-1][1:]
         for i, d in enumerate(self.dec):
             x = d(x)
@@ -50,7 +53,8 @@ def ae_maps(samples,               # BlockSamples-like
     picks = rng.choice(pool, n_maps, replace=True)
     out = []
     for i in np.unique(picks):
-        b = np.asarray(samples.block(int(i)), np.float32); k = (picks == i).sum()
+        b = np.asarray(samples.block(int(i)), np.float32)
+        k = (picks == i).sum()
         out.append(b[rng.integers(0, len(b), k)])
     return np.nan_to_num(np.concatenate(out), nan=0.0).astype(np.float32)
 
@@ -64,9 +68,11 @@ def train_autoencoder(maps:np.ndarray,   # (N, H, W) training maps
                       model=None) -> tuple: # a `BAutoencoder` to train (None: a new one)
     "Train `BAutoencoder` with MSE and early stopping; return (model with the best weights, per-epoch losses DataFrame)."
     if maps.ndim != 3: raise ValueError(f"maps must be (N, H, W); got shape {maps.shape}")
-    g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
     x = torch.as_tensor(maps, dtype=torch.float32)
-    perm = torch.randperm(len(x), generator=g); nv = max(1, int(round(val_frac*len(x))))
+    perm = torch.randperm(len(x), generator=g)
+    nv = max(1, int(round(val_frac*len(x))))
     xv, xt = x[perm[:nv]], x[perm[nv:]]
     ae = model or BAutoencoder()
     opt = torch.optim.Adam(ae.parameters(), lr=lr)
@@ -74,15 +80,21 @@ def train_autoencoder(maps:np.ndarray,   # (N, H, W) training maps
     for ep in range(max_epochs):
         ae.train()
         for k in torch.randperm(len(xt), generator=g).split(bs):
-            opt.zero_grad(); l = F.mse_loss(ae(xt[k]), xt[k]); l.backward(); opt.step()
+            opt.zero_grad()
+            l = F.mse_loss(ae(xt[k]), xt[k])
+            l.backward()
+            opt.step()
         ae.eval()
-        with torch.no_grad(): vl = float(F.mse_loss(ae(xv), xv)); tl = float(F.mse_loss(ae(xt), xt))
+        with torch.no_grad():
+            vl = float(F.mse_loss(ae(xv), xv))
+            tl = float(F.mse_loss(ae(xt), xt))
         rows.append(dict(epoch=ep, train_mse=tl, valid_mse=vl))
         if vl < best: best, best_sd, wait = vl, {k: v.clone() for k, v in ae.state_dict().items()}, 0
         else:
             wait += 1
             if wait >= patience: break
-    ae.load_state_dict(best_sd); ae.eval()
+    ae.load_state_dict(best_sd)
+    ae.eval()
     return ae, pd.DataFrame(rows)
 
 class ErrorBlocks:

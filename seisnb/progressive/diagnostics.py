@@ -35,9 +35,15 @@ def plot_accuracy(hist:pd.DataFrame, marks:dict|None=None, ax=None):
     ax.plot(a.val_start, a.run20, color='magenta', label='20 meta-epochs (weighted)')
     ax.plot(a.val_start, a.cum, color='k', label='cumulative')
     ax.axhline(0.5, color='grey', ls=':', lw=1)
-    for k, v in (marks or {}).items(): ax.axvline(pd.Timestamp(v), color='grey', ls='--', lw=1); ax.text(pd.Timestamp(v), 1.02, k, fontsize=8)
-    plt.colorbar(sc, ax=ax, label='validation samples'); ax.set_ylim(-0.02, 1.08)
-    ax.set_ylabel("accuracy"); ax.set_xlabel("validation segment start"); ax.legend(fontsize=8, loc="lower right"); ax.figure.autofmt_xdate()
+    for k, v in (marks or {}).items():
+        ax.axvline(pd.Timestamp(v), color='grey', ls='--', lw=1)
+        ax.text(pd.Timestamp(v), 1.02, k, fontsize=8)
+    plt.colorbar(sc, ax=ax, label='validation samples')
+    ax.set_ylim(-0.02, 1.08)
+    ax.set_ylabel("accuracy")
+    ax.set_xlabel("validation segment start")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.figure.autofmt_xdate()
     return ax.figure
 
 # %% ../../nbs/09a_progressive_diagnostics.ipynb #1e543cb4
@@ -45,26 +51,34 @@ def plot_accuracy(hist:pd.DataFrame, marks:dict|None=None, ax=None):
 def snapshot_accuracy(self:ProgressiveTrainer, every:int=1) -> dict:
     "{snapshot k: DataFrame(me, cum_acc)} of snapshot k's cumulative accuracy over the validation sets after it."
     if not self.cfg['snapshots']: raise ValueError("this run kept no snapshots (snapshots=False)")
-    H = self.history; out = {}
+    H = self.history
+    out = {}
     vidx = np.concatenate([np.asarray(r['val_idx'], int) for r in H]) if H else np.zeros(0, int)
     me_of = np.concatenate([[r['me']]*len(r['val_idx']) for r in H]) if H else np.zeros(0, int)
     model = BValueNet(self.T, self.H, c_out=self.cfg['c_out'], plan=self.cfg['plan'])
     for k in range(0, len(H) - 1, every):
         model.load_state_dict(torch.load(self.out/'snapshots'/f'me{k:04d}.pth', weights_only=True))
         sel = me_of > k
-        s = self.scores(vidx[sel], model); y = self.lab[vidx[sel]]
+        s = self.scores(vidx[sel], model)
+        y = self.lab[vidx[sel]]
         ok = pd.Series(((s >= 0.5) == (y == 1)).astype(float)).groupby(me_of[sel]).agg(['sum', 'count'])
-        out[k] = pd.DataFrame(dict(me=ok.index, cum_acc=ok['sum'].cumsum().values / ok['count'].cumsum().values))
+        out[k] = pd.DataFrame(dict(me=ok.index,
+                                   cum_acc=ok['sum'].cumsum().values / ok['count'].cumsum().values))
     return out
 
 def plot_snapshot_accuracy(snaps:dict, hist:pd.DataFrame, ax=None):
     "Fig. 6: cumulative accuracy of every snapshot on later data (darker = newer) and of the progressive model (black)."
     if ax is None: _, ax = plt.subplots(figsize=(9, 3.5))
-    cm = plt.get_cmap('Blues'); K = max(snaps) if snaps else 1
+    cm = plt.get_cmap('Blues')
+    K = max(snaps) if snaps else 1
     for k, d in snaps.items(): ax.plot(d.me, d.cum_acc, color=cm(0.25 + 0.75*k/max(K, 1)), lw=0.8)
-    a = accuracy_curves(hist); ax.plot(a.me, a.cum, color='k', lw=2, label='latest snapshot (progressive)')
-    ax.axhline(0.5, color='grey', ls=':', lw=1); ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel('meta-epoch'); ax.set_ylabel('cumulative accuracy'); ax.legend(fontsize=8)
+    a = accuracy_curves(hist)
+    ax.plot(a.me, a.cum, color='k', lw=2, label='latest snapshot (progressive)')
+    ax.axhline(0.5, color='grey', ls=':', lw=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel('meta-epoch')
+    ax.set_ylabel('cumulative accuracy')
+    ax.legend(fontsize=8)
     return ax.figure
 
 # %% ../../nbs/09a_progressive_diagnostics.ipynb #f87003f0
@@ -72,13 +86,17 @@ def plot_weight_change(history:list, axs=None):
     "Fig. 7: total, per-block and per-block-per-parameter weight change per meta-epoch (log scale)."
     if axs is None: _, axs = plt.subplots(3, 1, figsize=(9, 7), sharex=True)
     me = [r['me'] for r in history]
-    axs[0].semilogy(me, [r['wc_total'] for r in history], 'k.-'); axs[0].set_ylabel('total')
-    names = list(history[0]['wc_block']); cm = plt.get_cmap('viridis')
+    axs[0].semilogy(me, [r['wc_total'] for r in history], 'k.-')
+    axs[0].set_ylabel('total')
+    names = list(history[0]['wc_block'])
+    cm = plt.get_cmap('viridis')
     for i, b in enumerate(names):
         col = cm(i/max(len(names)-1, 1))
         axs[1].semilogy(me, [r['wc_block'][b] for r in history], color=col, label=b)
         axs[2].semilogy(me, [r['wc_block_norm'][b] for r in history], color=col)
-    axs[1].set_ylabel('per block'); axs[2].set_ylabel('per block / n params'); axs[2].set_xlabel('meta-epoch')
+    axs[1].set_ylabel('per block')
+    axs[2].set_ylabel('per block / n params')
+    axs[2].set_xlabel('meta-epoch')
     axs[1].legend(fontsize=7, ncol=5)
     return axs[0].figure
 
@@ -92,50 +110,69 @@ def roc_report(y,               # 0/1 labels
     y, s = np.asarray(y).astype(int), np.asarray(score, float)
     if not 0 < y.sum() < len(y): raise ValueError(f"ROC needs both classes; got {int(y.sum())} EQ of {len(y)} samples")
     fpr, tpr, th = roc_curve(y, s)
-    j = int(np.argmax(tpr - fpr)); opt = float(min(th[j], 1.0))
+    j = int(np.argmax(tpr - fpr))
+    opt = float(min(th[j], 1.0))
     m, mo = binary_metrics(y, s, thr), binary_metrics(y, s, opt)
     return dict(fpr=fpr, tpr=tpr, thresholds=th, auc=float(roc_auc_score(y, s)), opt_thr=opt, at_thr=m, at_opt=mo,
                 confusion=np.array([[m['tn'], m['fp']], [m['fn'], m['tp']]]))
 
 def _val_frame(hist:list) -> pd.DataFrame:
     "One row per validation sample of a history: meta-epoch, sample index, score."
-    return pd.DataFrame([(r['me'], i, s) for r in hist for i, s in zip(r['val_idx'], r['val_score'])], columns=['me', 'idx', 'score'])
+    return pd.DataFrame([(r['me'], i, s) for r in hist for i, s in zip(r['val_idx'], r['val_score'])],
+                        columns=['me', 'idx', 'score'])
 
 def plot_roc_report(rep:dict, thr:float=0.5, ax=None, title:str=''):
     "Fig. D.10: ROC with the fixed and the optimal threshold, metrics and the confusion matrix at `thr`."
     if ax is None: _, ax = plt.subplots(figsize=(4.5, 4.2))
-    ax.plot(rep['fpr'], rep['tpr'], 'k-'); ax.plot([0, 1], [0, 1], ':', color='grey')
+    ax.plot(rep['fpr'], rep['tpr'], 'k-')
+    ax.plot([0, 1], [0, 1], ':', color='grey')
     for key, t, c in (('at_thr', thr, 'C3'), ('at_opt', rep['opt_thr'], 'C0')):
-        m = rep[key]; ax.plot(m['fp']/max(m['fp']+m['tn'], 1), m['recall'], 'o', color=c, label=f"thr {t:.2f}: acc {m['acc']:.2f}, F1 {m['f1']:.2f}")
+        m = rep[key]
+        ax.plot(m['fp']/max(m['fp']+m['tn'], 1), m['recall'], 'o', color=c,
+                label=f"thr {t:.2f}: acc {m['acc']:.2f}, F1 {m['f1']:.2f}")
     cm = rep['confusion']
-    ins = ax.inset_axes([0.6, 0.08, 0.35, 0.35]); ins.imshow(cm, cmap='Blues')
+    ins = ax.inset_axes([0.6, 0.08, 0.35, 0.35])
+    ins.imshow(cm, cmap='Blues')
     for (i, j), v in np.ndenumerate(cm): ins.text(j, i, str(v), ha='center', va='center', fontsize=8)
-    ins.set_xticks([0, 1], ['nEQ', 'EQ'], fontsize=7); ins.set_yticks([0, 1], ['nEQ', 'EQ'], fontsize=7); ins.set_title('true \\ predicted', fontsize=7)
-    ax.set_xlabel('false positive rate'); ax.set_ylabel('true positive rate'); ax.set_title(f"{title} AUC {rep['auc']:.2f}", fontsize=9)
+    ins.set_xticks([0, 1], ['nEQ', 'EQ'], fontsize=7)
+    ins.set_yticks([0, 1], ['nEQ', 'EQ'], fontsize=7)
+    ins.set_title('true \\ predicted', fontsize=7)
+    ax.set_xlabel('false positive rate')
+    ax.set_ylabel('true positive rate')
+    ax.set_title(f"{title} AUC {rep['auc']:.2f}", fontsize=9)
     ax.legend(fontsize=7, loc='upper left')
     return ax.figure
 
 def roc_by_period(hist:list, labels, n_periods:int=6) -> list:
     "Fig. D.11: split the meta-epochs into `n_periods` equal runs and compute a `roc_report` for each (None where one class is missing)."
-    vf = _val_frame(hist); y = np.asarray(labels)[vf.idx.to_numpy()]
-    mes = np.array([r['me'] for r in hist]); edges = np.linspace(mes.min(), mes.max() + 1, n_periods + 1)
+    vf = _val_frame(hist)
+    y = np.asarray(labels)[vf.idx.to_numpy()]
+    mes = np.array([r['me'] for r in hist])
+    edges = np.linspace(mes.min(), mes.max() + 1, n_periods + 1)
     out = []
     for a, b in zip(edges[:-1], edges[1:]):
         sel = ((vf.me >= a) & (vf.me < b)).to_numpy()
         ok = sel.any() and 0 < y[sel].sum() < sel.sum()
-        out.append(dict(me0=int(np.ceil(a)), me1=int(np.ceil(b)) - 1, rep=roc_report(y[sel], vf.score[sel]) if ok else None))
+        out.append(dict(me0=int(np.ceil(a)), me1=int(np.ceil(b)) - 1, rep=roc_report(y[sel],
+                                                                                     vf.score[sel]) if ok else None))
     return out
 
 def plot_roc_by_period(periods:list):
     "Fig. D.11: one ROC per period with its optimal threshold and the fixed 0.5."
     fig, axs = plt.subplots(1, len(periods), figsize=(2.6*len(periods), 2.8), sharey=True)
     for ax, p in zip(np.atleast_1d(axs), periods):
-        ax.plot([0, 1], [0, 1], ':', color='grey'); ax.set_title(f"ME {p['me0']}-{p['me1']}", fontsize=8)
-        if p['rep'] is None: ax.text(0.5, 0.5, 'one class only', ha='center'); continue
-        r = p['rep']; ax.plot(r['fpr'], r['tpr'], 'k-')
+        ax.plot([0, 1], [0, 1], ':', color='grey')
+        ax.set_title(f"ME {p['me0']}-{p['me1']}", fontsize=8)
+        if p['rep'] is None:
+            ax.text(0.5, 0.5, 'one class only', ha='center')
+            continue
+        r = p['rep']
+        ax.plot(r['fpr'], r['tpr'], 'k-')
         for key, c in (('at_thr', 'C3'), ('at_opt', 'C0')):
-            m = r[key]; ax.plot(m['fp']/max(m['fp']+m['tn'], 1), m['recall'], 'o', color=c)
-        ax.text(0.97, 0.05, f"AUC {r['auc']:.2f}\nopt thr {r['opt_thr']:.2f}", ha='right', fontsize=7, transform=ax.transAxes)
+            m = r[key]
+            ax.plot(m['fp']/max(m['fp']+m['tn'], 1), m['recall'], 'o', color=c)
+        ax.text(0.97, 0.05, f"AUC {r['auc']:.2f}\nopt thr {r['opt_thr']:.2f}", ha='right', fontsize=7,
+                transform=ax.transAxes)
         ax.set_xlabel('FPR', fontsize=8)
     np.atleast_1d(axs)[0].set_ylabel('TPR')
     return fig
@@ -149,21 +186,33 @@ def plot_output_vs(meta:pd.DataFrame, idx, score, mag_bins=(5, 5.25, 5.5, 6, 9),
     cut = pd.cut(eq.mag, list(mag_bins))
     grp = [(str(k), g.score.to_numpy()) for k, g in eq.groupby(cut, observed=True) if len(g)]
     if grp:
-        pos = np.arange(len(grp)); a1.violinplot([g for _, g in grp], pos, showmeans=True, showmedians=True)
-        for p, (_, g) in zip(pos, grp): a1.plot(np.full(len(g), p), g, 'kx', ms=3); a1.text(p, 1.02, len(g), ha='center', fontsize=7)
+        pos = np.arange(len(grp))
+        a1.violinplot([g for _, g in grp], pos, showmeans=True, showmedians=True)
+        for p, (_, g) in zip(pos, grp):
+            a1.plot(np.full(len(g), p), g, 'kx', ms=3)
+            a1.text(p, 1.02, len(g), ha='center', fontsize=7)
         a1.set_xticks(pos, [k for k, _ in grp])
-    a1.set_ylabel('model output'); a1.set_xlabel('magnitude of the EQ event'); a1.set_ylim(-0.05, 1.1)
-    q = pd.qcut(m.n_mean, n_bins, duplicates='drop'); cats = q.cat.categories
+    a1.set_ylabel('model output')
+    a1.set_xlabel('magnitude of the EQ event')
+    a1.set_ylim(-0.05, 1.1)
+    q = pd.qcut(m.n_mean, n_bins, duplicates='drop')
+    cats = q.cat.categories
     for j, (lab, hatch, dx) in enumerate(((0, None, -0.18), (1, '///', 0.18))):
         data = [m.score[(q == c) & (m.label == lab)].to_numpy() for c in cats]
         pos = [i + dx for i, d in enumerate(data) if len(d)]
         if pos:
             vp = a2.violinplot([d for d in data if len(d)], pos, widths=0.33, showmeans=True)
-            for b in vp['bodies']: b.set_facecolor(f'C{j}'); b.set_hatch(hatch); b.set_alpha(0.5)
+            for b in vp['bodies']:
+                b.set_facecolor(f'C{j}')
+                b.set_hatch(hatch)
+                b.set_alpha(0.5)
         for i, d in enumerate(data): a2.text(i + dx, 1.02, len(d), ha='center', fontsize=7)
     a2.set_xticks(range(len(cats)), [f'{c.left:.0f}-{c.right:.0f}' for c in cats])
-    a2.set_xlabel('average events per b-value (n_mean)'); a2.set_ylabel('model output'); a2.set_ylim(-0.05, 1.1)
-    a2.legend(handles=[Patch(color='C0', alpha=0.5, label='nEQ'), Patch(facecolor='C1', alpha=0.5, hatch='///', label='EQ')], fontsize=7)
+    a2.set_xlabel('average events per b-value (n_mean)')
+    a2.set_ylabel('model output')
+    a2.set_ylim(-0.05, 1.1)
+    a2.legend(handles=[Patch(color='C0', alpha=0.5, label='nEQ'), Patch(facecolor='C1', alpha=0.5,
+                                                                        hatch='///', label='EQ')], fontsize=7)
     fig.tight_layout()
     return fig
 

@@ -25,10 +25,12 @@ def synth_catalog(scenario:str='planted', # 'planted' (b drop before M>=5 events
                   seed:int=0) -> pd.DataFrame:
     "ETAS catalog (seisnb.synth) with or without a planted precursory b-value drop before every M >= m_target event."
     from seisnb.synth import simulate_etas, plant_b_drop
-    if scenario not in ('planted', 'null'): raise ValueError(f"scenario must be 'planted' or 'null'; got {scenario!r}")
+    if scenario not in ('planted',
+                        'null'): raise ValueError(f"scenario must be 'planted' or 'null'; got {scenario!r}")
     cat = simulate_etas(t_days=t_days, region=region, mu=mu, m_max=7.5, seed=seed)
     if scenario == 'planted':
-        cat, _ = plant_b_drop(cat, min_mag=m_target, drop=drop, duration_days=duration_days, radius_km=radius_km, seed=seed + 1)
+        cat, _ = plant_b_drop(cat, min_mag=m_target, drop=drop, duration_days=duration_days,
+                              radius_km=radius_km, seed=seed + 1)
     cat.attrs['scenario'] = scenario
     return cat
 
@@ -41,7 +43,8 @@ def bstore(r:float,                 # stencil radius, degrees
     "The b-value store for (r, t) under `root`, computed once (an existing complete store is reused)."
     from seisnb.bgrid import compute_bgrid, bgrid_path
     p = bgrid_path(root, r, t)
-    compute_bgrid(catalog, r=r, t=int(t), lon=region[:2], lat=region[2:], store=p, progress=False, n_threads=1, **bgrid_kw)
+    compute_bgrid(catalog, r=r, t=int(t), lon=region[:2], lat=region[2:], store=p, progress=False,
+                  n_threads=1, **bgrid_kw)
     return str(p)
 
 def pipeline_samples(cfg:dict,              # grid row (uses b_radius, b_window, m_lim, meta_days)

@@ -49,7 +49,8 @@ def build_trainer(cfg:dict,              # grid row: b_radius, b_window, m_lim, 
     if cfg['autoencoder']:       # maps only from before the first validation segment: no leakage through the autoencoder
         start = to_days(samples.meta.time.min())[0]
         cut = start + np.timedelta64(int(cfg['meta_days']) * int(train_kw.get('min_segments', 6)), 'D')
-        ae, _ = train_autoencoder(ae_maps(samples, ae_kw.pop('n_maps', 2000), before=cut, seed=train_kw.get('seed', 0)), **ae_kw)
+        ae, _ = train_autoencoder(ae_maps(samples, ae_kw.pop('n_maps', 2000), before=cut,
+                                          seed=train_kw.get('seed', 0)), **ae_kw)
         samples = ErrorBlocks(samples, ae)
     return ProgressiveTrainer(samples, out, meta_days=int(cfg['meta_days']), loss=cfg['loss'], **train_kw)
 
@@ -63,8 +64,10 @@ def run_config(cfg:dict,              # one grid row: config, b_radius, b_window
     "Run one configuration of the search end to end; return its summary and per-meta-epoch accuracy record."
     torch.set_num_threads(threads)
     t0, cfg, train_kw, ae_kw = time.time(), dict(cfg), dict(train_kw or {}), dict(ae_kw or {})
-    if isinstance(cfg.get('_fail_once'), str) and not Path(cfg['_fail_once']).exists():   # test hook: fail the first attempt only
-        Path(cfg['_fail_once']).write_text('failed once'); raise RuntimeError(f"injected failure of {cfg['config']}")
+    if isinstance(cfg.get('_fail_once'),
+                  str) and not Path(cfg['_fail_once']).exists():   # test hook: fail the first attempt only
+        Path(cfg['_fail_once']).write_text('failed once')
+        raise RuntimeError(f"injected failure of {cfg['config']}")
     tr = build_trainer(cfg, store, samples_fn, Path(out_root)/cfg['config'], train_kw, ae_kw)
     tr.run()
     h = tr.history_df()
@@ -79,9 +82,12 @@ def _client(client, n_workers:int):
     from distributed import Client, LocalCluster
     if client is None:
         cl = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        c = Client(cl); return c, [c, cl]
+        c = Client(cl)
+        return c, [c, cl]
     if isinstance(client, Client): return client, []
-    if isinstance(client, str): c = Client(client); return c, [c]
+    if isinstance(client, str):
+        c = Client(client)
+        return c, [c]
     raise TypeError(f"client must be None (LocalCluster), a distributed.Client or a scheduler address; got {type(client).__name__}")
 
 
@@ -115,14 +121,16 @@ def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
         def submit(cfg, attempt, resubmit_store=False):
             f = c.submit(run_config, cfg, store_fut(cfg['b_radius'], cfg['b_window'], resubmit_store), samples_fn, str(out_root),
                          train_kw, ae_kw, pure=False)
-            meta[f] = (cfg, attempt); return f
+            meta[f] = (cfg, attempt)
+            return f
         ac = as_completed([submit(dict(r), 1) for r in grid.to_dict('records')])
         for f in ac:
             cfg, att = meta.pop(f)
             if f.status == 'finished':
                 results[cfg['config']] = dict(f.result(), status='ok', attempts=att, error='')
                 continue
-            err = f.exception(); msg = f'{type(err).__name__}: {err}'
+            err = f.exception()
+            msg = f'{type(err).__name__}: {err}'
             sf = stores.get((cfg['b_radius'], cfg['b_window']))
             bad_store = sf is not None and sf.status == 'error'
             events.append(dict(config=cfg['config'], attempt=att, error=msg, store_failed=bad_store))
@@ -135,18 +143,23 @@ def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
     finally:
         for x in close: x.close()
     rows = [results.get(k) or failed[k] for k in grid.config]
-    hist = {k: pd.DataFrame(r['history']).assign(val_start=lambda d: pd.to_datetime(d.val_start)) for k, r in results.items()}
-    tab = search_table(pd.DataFrame([{k: v for k, v in r.items() if k != 'history'} for r in rows]), hist, periods)
-    return dict(table=tab, histories=hist, events=pd.DataFrame(events, columns=['config', 'attempt', 'error', 'store_failed']))
+    hist = {k: pd.DataFrame(r['history']).assign(val_start=lambda d: pd.to_datetime(d.val_start)) for k,
+            r in results.items()}
+    tab = search_table(pd.DataFrame([{k: v for k, v in r.items() if k != 'history'} for r in rows]), hist,
+                       periods)
+    return dict(table=tab, histories=hist, events=pd.DataFrame(events, columns=['config', 'attempt', 'error',
+                                                                                'store_failed']))
 
 def search_table(tab:pd.DataFrame, histories:dict, periods=None) -> pd.DataFrame:
     "Add pooled accuracies per period (acc_P1, ...) to the search table; `periods` are boundary dates (None: 4 equal spans)."
-    tab = tab.reindex(columns=list(dict.fromkeys(list(tab.columns) + ['n_meta', 'n_skipped', 'n_samples', 'acc_all', 'wall_s'])))
+    tab = tab.reindex(columns=list(dict.fromkeys(list(tab.columns) + ['n_meta', 'n_skipped', 'n_samples',
+                                                                      'acc_all', 'wall_s'])))
     hs = [h.val_start for h in histories.values() if len(h)]
     if periods is None and not hs:
         for i in range(1, 5): tab[f'acc_P{i}'] = float('nan')
         return tab
-    edges = pd.to_datetime(periods) if periods is not None else pd.date_range(min(h.min() for h in hs), max(h.max() for h in hs) + pd.Timedelta(days=1), periods=5)
+    edges = pd.to_datetime(periods) if periods is not None else pd.date_range(min(h.min() for h in hs),
+                                                                              max(h.max() for h in hs) + pd.Timedelta(days=1), periods=5)
     for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]), 1):
         def acc(k):
             h = histories.get(k)
@@ -163,20 +176,25 @@ def search_table(tab:pd.DataFrame, histories:dict, periods=None) -> pd.DataFrame
 def plot_search_accuracy(res:dict, ax=None, window:int=20):
     "Fig. 8: running (window, sample-weighted) validation accuracy of every configuration, coloured by m_lim."
     if ax is None: _, ax = plt.subplots(figsize=(9, 3.5))
-    tab = res['table'].set_index('config'); lims = sorted(tab.m_lim.unique())
+    tab = res['table'].set_index('config')
+    lims = sorted(tab.m_lim.unique())
     for k, h in res['histories'].items():
         if not len(h): continue
         acc = h.n_correct.rolling(window, min_periods=1).sum() / h.n.rolling(window, min_periods=1).sum()
         ax.plot(h.val_start, acc, color=f'C{lims.index(tab.m_lim[k])}', lw=0.8, alpha=0.8)
     for i, m in enumerate(lims): ax.plot([], [], color=f'C{i}', label=f'M_lim {m}')
-    ax.axhline(0.5, color='grey', ls=':'); ax.set_ylabel(f'accuracy ({window} meta-epochs)'); ax.legend(fontsize=8); ax.set_ylim(0, 1)
+    ax.axhline(0.5, color='grey', ls=':')
+    ax.set_ylabel(f'accuracy ({window} meta-epochs)')
+    ax.legend(fontsize=8)
+    ax.set_ylim(0, 1)
     return ax.figure
 
 def _acc_cols(tab): return ['acc_all'] + [c for c in tab.columns if c.startswith('acc_P')]
 
 def param_effects(tab:pd.DataFrame) -> pd.DataFrame:
     "Fig. C.7 numbers: mean accuracy change against each parameter's first value, over configurations differing only in it."
-    ok = tab[tab.status == 'ok']; rows = []
+    ok = tab[tab.status == 'ok']
+    rows = []
     for p in PAPER_GRID:
         vals = list(dict.fromkeys(tab[p]))
         if len(vals) < 2: continue
@@ -189,23 +207,30 @@ def param_effects(tab:pd.DataFrame) -> pd.DataFrame:
 
 def plot_param_effects(tab:pd.DataFrame):
     "Fig. C.7: accuracy change per parameter value against the baseline, whole time (top line) and per period."
-    eff = param_effects(tab); cols = _acc_cols(tab)
+    eff = param_effects(tab)
+    cols = _acc_cols(tab)
     params = list(dict.fromkeys(eff.param)) if len(eff) else []
-    fig, axs = plt.subplots(max(len(params), 1), 1, figsize=(7, 1.3*max(len(params), 1) + 0.5), sharex=True, squeeze=False)
+    fig, axs = plt.subplots(max(len(params), 1), 1, figsize=(7, 1.3*max(len(params), 1) + 0.5), sharex=True,
+                            squeeze=False)
     for ax, p in zip(axs[:, 0], params):
         e = eff[eff.param == p]
         for j, (_, r) in enumerate(e.iterrows()):
-            ax.scatter([r[c] for c in cols], -np.arange(len(cols)), color=f'C{j+1}', label=f'{r.value} vs {r.base}', s=18)
-        ax.axvline(0, color='C0'); ax.set_yticks(-np.arange(len(cols)), [c[4:] for c in cols], fontsize=7); ax.set_ylabel(p, fontsize=8)
+            ax.scatter([r[c] for c in cols], -np.arange(len(cols)), color=f'C{j+1}',
+                       label=f'{r.value} vs {r.base}', s=18)
+        ax.axvline(0, color='C0')
+        ax.set_yticks(-np.arange(len(cols)), [c[4:] for c in cols], fontsize=7)
+        ax.set_ylabel(p, fontsize=8)
         ax.legend(fontsize=6, loc='center left', bbox_to_anchor=(1, 0.5))
     axs[-1, 0].set_xlabel('accuracy change against the first value')
-    fig.tight_layout(); return fig
+    fig.tight_layout()
+    return fig
 
 def plot_param_hists(tab:pd.DataFrame):
     "Fig. C.8: accuracy histograms per parameter (rows) and period (columns), value means as vertical lines."
     ok, cols = tab[tab.status == 'ok'], _acc_cols(tab)
     params = [p for p in PAPER_GRID if tab[p].nunique() > 1] or list(PAPER_GRID)[:1]
-    fig, axs = plt.subplots(len(params), len(cols), figsize=(2.2*len(cols), 1.4*len(params) + 0.4), squeeze=False, sharex=True)
+    fig, axs = plt.subplots(len(params), len(cols), figsize=(2.2*len(cols), 1.4*len(params) + 0.4),
+                            squeeze=False, sharex=True)
     for i, p in enumerate(params):
         for j, c in enumerate(cols):
             ax = axs[i, j]
@@ -214,21 +239,27 @@ def plot_param_hists(tab:pd.DataFrame):
                 ax.hist(x, bins=np.linspace(0, 1, 21), alpha=0.5, color=f'C{k}', label=str(v))
                 if len(x): ax.axvline(x.mean(), color=f'C{k}')
             if i == 0: ax.set_title(c[4:], fontsize=8)
-            if j == len(cols) - 1: ax.legend(fontsize=6, title=p, title_fontsize=6, loc='center left', bbox_to_anchor=(1, 0.5))
-    fig.tight_layout(); return fig
+            if j == len(cols) - 1: ax.legend(fontsize=6, title=p, title_fontsize=6, loc='center left',
+                                             bbox_to_anchor=(1, 0.5))
+    fig.tight_layout()
+    return fig
 
 def plot_search_grid(tab:pd.DataFrame, top:int=10):
     "Fig. C.9: accuracy of every configuration (rows: AE, loss, radius; columns: meta-epoch, M_lim, window), per period; top ones boxed."
-    cols = _acc_cols(tab); rk, ck = ['autoencoder', 'loss', 'b_radius'], ['meta_days', 'm_lim', 'b_window']
+    cols = _acc_cols(tab)
+    rk, ck = ['autoencoder', 'loss', 'b_radius'], ['meta_days', 'm_lim', 'b_window']
     fig, axs = plt.subplots(len(cols), 1, figsize=(9, 1.6*len(cols) + 0.6), squeeze=False)
     for ax, c in zip(axs[:, 0], cols):
         pv = tab.pivot_table(index=rk, columns=ck, values=c, aggfunc='mean', dropna=False)
         im = ax.imshow(pv.to_numpy(float), vmin=0, vmax=1, cmap='viridis', aspect='auto')
         best = np.argsort(-np.nan_to_num(pv.to_numpy(float), nan=-1).ravel())[:top]
         for b in best:
-            i, j = divmod(int(b), pv.shape[1]); ax.add_patch(plt.Rectangle((j-0.5, i-0.5), 1, 1, fill=False, ec='r' if b == best[0] else 'w', lw=1.2))
+            i, j = divmod(int(b), pv.shape[1])
+            ax.add_patch(plt.Rectangle((j-0.5, i-0.5), 1, 1, fill=False, ec='r' if b == best[0] else 'w',
+                                       lw=1.2))
         ax.set_yticks(range(len(pv.index)), ['/'.join(map(str, x)) for x in pv.index], fontsize=5)
-        ax.set_xticks(range(len(pv.columns)), ['/'.join(map(str, x)) for x in pv.columns], fontsize=5, rotation=90)
+        ax.set_xticks(range(len(pv.columns)), ['/'.join(map(str, x)) for x in pv.columns], fontsize=5,
+                      rotation=90)
         ax.set_ylabel(c, fontsize=7)
     fig.colorbar(im, ax=axs[:, 0].tolist(), label='accuracy', shrink=0.6)
     return fig

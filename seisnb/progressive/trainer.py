@@ -20,15 +20,16 @@ from ..learn import set_seed, get_device, predict, classification_metrics, n_par
 from ..bsamples import to_days, segment_index
 
 # %% auto #0
-__all__ = ['PAPER_PLAN', 'LOSSES', 'bnet_plan', 'BValueNet', 'layer_table', 'weighted_mae', 'weighted_bce', 'get_loss',
-           'check_no_leakage', 'BlockDS', 'BlockCache', 'binary_metrics', 'segment_origin', 'ProgressiveTrainer',
-           'progressive_weights', 'weight_change', 'read_checkpoint']
+__all__ = ['PAPER_PLAN', 'LOSSES', 'bnet_plan', 'BValueNet', 'layer_table', 'plot_bnet', 'weighted_mae', 'weighted_bce',
+           'get_loss', 'check_no_leakage', 'BlockDS', 'BlockCache', 'binary_metrics', 'segment_origin',
+           'ProgressiveTrainer', 'progressive_weights', 'weight_change', 'read_checkpoint']
 
 # %% ../../nbs/09_progressive_training.ipynb #e867c3ec
 PAPER_PLAN = 'SSTTTSTTTSTSTT'  # Koehler et al. 512 x 32 x 32 -> 8081 parameters
 
 def _log2(n:int, name:str) -> int:
-    if not isinstance(n, (int, np.integer)) or n < 2 or n & (n-1): raise ValueError(f"{name} must be a power of two >= 2; got {n!r}")
+    if not isinstance(n, (int,
+                          np.integer)) or n < 2 or n & (n-1): raise ValueError(f"{name} must be a power of two >= 2; got {n!r}")
     return int(round(math.log2(n)))
 
 def bnet_plan(T:int=512, # days per block (power of two)
@@ -38,7 +39,8 @@ def bnet_plan(T:int=512, # days per block (power of two)
     ns, nt = _log2(H, 'H'), _log2(T, 'T')
     if (T, H) == (512, 32): return PAPER_PLAN
     if ns == 1: return 'S' + 'T'*nt
-    rest = ns - 1; base, extra = divmod(nt, rest)
+    rest = ns - 1
+    base, extra = divmod(nt, rest)
     return 'S' + ''.join('S' + 'T'*(base + (i >= rest-extra)) for i in range(rest))
 
 # %% ../../nbs/09_progressive_training.ipynb #d2cacf19
@@ -57,10 +59,16 @@ class BValueNet(nn.Sequential):
         chans = [c_out // 2**(ns-1-i) for i in range(ns)]
         blocks, cur, c, d, si = OrderedDict(), [], 1, T//2, 0
         for s in plan:
-            if s == 'S': cur.append(nn.Conv3d(c, chans[si], (1,2,2), (1,2,2), bias=False)); c = chans[si]; si += 1
+            if s == 'S':
+                cur.append(nn.Conv3d(c, chans[si], (1,2,2), (1,2,2), bias=False))
+                c = chans[si]
+                si += 1
             else:
-                cur += [nn.Conv3d(c, c, (2,1,1), dilation=(d,1,1), bias=False), nn.LeakyReLU(slope), nn.BatchNorm3d(c)]; d //= 2
-                blocks[f'block{len(blocks)+1}'] = nn.Sequential(*cur); cur = []
+                cur += [nn.Conv3d(c, c, (2,1,1), dilation=(d,1,1), bias=False), nn.LeakyReLU(slope),
+                        nn.BatchNorm3d(c)]
+                d //= 2
+                blocks[f'block{len(blocks)+1}'] = nn.Sequential(*cur)
+                cur = []
         if cur: blocks[f'block{len(blocks)+1}'] = nn.Sequential(*cur, nn.BatchNorm3d(c))
         blocks['head'] = nn.Sequential(nn.Flatten(), nn.Linear(c, 1), nn.Flatten(0))
         super().__init__(blocks)
@@ -82,11 +90,36 @@ def layer_table(model:BValueNet) -> pd.DataFrame:
             def hook(m, i, o, b=bname, l=lname): rows.append(dict(block=b, layer=f'{type(m).__name__}', detail=m.extra_repr()[:48],
                                                            out_shape=tuple(o.shape[1:]), n_params=sum(p.numel() for p in m.parameters())))
             hooks.append(lay.register_forward_hook(hook))
-    was = model.training; model.eval()
+    was = model.training
+    model.eval()
     with torch.no_grad(): model(torch.zeros(1, model.T, model.H, model.H))
     model.train(was)
     for h in hooks: h.remove()
     return pd.DataFrame(rows)
+
+# %% ../../nbs/09_progressive_training.ipynb #014509be
+def plot_bnet(model:BValueNet, ax=None):
+    "Diagram of `model`: every convolution as a box with its output shape, grouped by block with parameter counts."
+    import matplotlib.pyplot as plt
+    tab = layer_table(model)
+    conv = tab[tab.layer.isin(['Conv3d', 'Linear'])].reset_index(drop=True)
+    if ax is None: _, ax = plt.subplots(figsize=(max(8, 0.75*len(conv) + 1.5), 3.2))
+    ax.text(-1, 0.5, f'input\n1x{model.T}x{model.H}x{model.H}', ha='center', va='center', fontsize=7)
+    for k, r in conv.iterrows():
+        spatial = r.layer == 'Conv3d' and 'stride=(1, 2, 2)' in r.detail
+        col = 'C1' if spatial else ('C0' if r.layer == 'Conv3d' else 'C2')
+        ax.add_patch(plt.Rectangle((k - 0.4, 0.1), 0.8, 0.8, color=col, alpha=0.6))
+        shape = 'x'.join(map(str, r.out_shape)) if r.out_shape else '1'
+        ax.text(k, 0.5, ('S' if spatial else 'T' if r.layer == 'Conv3d' else 'FC') + '\n' + shape.replace('x', '\nx', 1),
+                ha='center', va='center', fontsize=6)
+    blocks = tab.groupby('block', sort=False).n_params.sum()
+    pos = conv.groupby('block', sort=False).apply(lambda g: g.index.to_numpy().mean())
+    for b, x in pos.items(): ax.text(x, -0.05, f'{b}\n{blocks[b]}', ha='center', va='top', fontsize=6)
+    ax.set_xlim(-1.6, len(conv) - 0.4)
+    ax.set_ylim(-0.45, 1.05)
+    ax.axis('off')
+    ax.set_title(f'BValueNet {model.plan}: {n_params(model)} parameters', fontsize=9)
+    return ax.figure
 
 # %% ../../nbs/09_progressive_training.ipynb #4db1f52e
 def weighted_mae(logits,   # network outputs (logits), shape (batch,)
@@ -137,7 +170,9 @@ class BlockDS(torch.utils.data.Dataset):
     def __getitem__(self, k):
         b = np.asarray(self.s.block(int(self.idx[k])), dtype=np.float32)
         bad = ~np.isfinite(b)
-        if bad.any(): self.n_filled += int(bad.sum()); b = np.where(bad, np.float32(self.fill), b)
+        if bad.any():
+            self.n_filled += int(bad.sum())
+            b = np.where(bad, np.float32(self.fill), b)
         return torch.from_numpy(b[None]), torch.tensor(self.y[k]), torch.tensor(self.w[k])
 
 # %% ../../nbs/09_progressive_training.ipynb #4268eb8c
@@ -152,10 +187,15 @@ class BlockCache:
     def block(self, i:int) -> np.ndarray:
         "Block `i`, from memory when it was read before."
         b = self._c.get(i)
-        if b is not None: self._c.move_to_end(i); self.hits += 1; return b
-        b = np.asarray(self.samples.block(i), np.float32); self.misses += 1
+        if b is not None:
+            self._c.move_to_end(i)
+            self.hits += 1
+            return b
+        b = np.asarray(self.samples.block(i), np.float32)
+        self.misses += 1
         if b.nbytes <= self.limit:
-            self._c[i] = b; self.nbytes += b.nbytes
+            self._c[i] = b
+            self.nbytes += b.nbytes
             while self.nbytes > self.limit: self.nbytes -= self._c.popitem(last=False)[1].nbytes
         return b
 
@@ -269,7 +309,8 @@ def _grow_pool(self:ProgressiveTrainer, v:int) -> dict:
     "Add segments [included, v) to the training pool: their EQ plus as many nEQ; return counts."
     new = (self.seg >= self.included) & (self.seg < v)
     new_eq = np.flatnonzero(new & (self.lab == 1))
-    used = np.zeros(len(self.lab), bool); used[self.pool] = True
+    used = np.zeros(len(self.lab), bool)
+    used[self.pool] = True
     cand = np.flatnonzero(new & (self.lab == 0) & ~used)
     k = min(len(new_eq), len(cand))
     drawn = list(self.rng.choice(cand, k, replace=False)) if k else []
@@ -281,7 +322,9 @@ def _grow_pool(self:ProgressiveTrainer, v:int) -> dict:
         short -= k2
     add = sorted(int(i) for i in np.r_[new_eq, np.asarray(drawn, int)])
     me = len(self.history)
-    self.pool += add; self.added += [me]*len(add); self.included = v
+    self.pool += add
+    self.added += [me]*len(add)
+    self.included = v
     return dict(n_new=len(add), n_new_eq=len(new_eq), neq_shortfall=int(short))
 
 def progressive_weights(added,   # meta-epoch in which each training sample joined the pool
@@ -319,8 +362,11 @@ def weight_change(before:dict, after:dict) -> dict:
     "sum (w_after - w_before)^2: total, per top-level block, and per block divided by its parameter count."
     tot, blk, cnt = 0.0, {}, {}
     for k, a in after.items():
-        d = float(((a.detach().double() - before[k].double())**2).sum()); b = k.split('.')[0]
-        tot += d; blk[b] = blk.get(b, 0.0) + d; cnt[b] = cnt.get(b, 0) + a.numel()
+        d = float(((a.detach().double() - before[k].double())**2).sum())
+        b = k.split('.')[0]
+        tot += d
+        blk[b] = blk.get(b, 0.0) + d
+        cnt[b] = cnt.get(b, 0) + a.numel()
     return dict(wc_total=tot, wc_block=blk, wc_block_norm={b: blk[b]/cnt[b] for b in blk})
 
 # %% ../../nbs/09_progressive_training.ipynb #90339127
@@ -330,7 +376,8 @@ def _digest(ck:dict) -> str:
     def walk(k, v):
         h.update(str(k).encode())
         if isinstance(v, torch.Tensor): h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
-        elif isinstance(v, dict): [walk(f'{k}.{kk}', vv) for kk, vv in sorted(v.items(), key=lambda x: str(x[0]))]
+        elif isinstance(v, dict): [walk(f'{k}.{kk}', vv) for kk, vv in sorted(v.items(),
+                                                                              key=lambda x: str(x[0]))]
         elif isinstance(v, (list, tuple)): [walk(f'{k}.{j}', vv) for j, vv in enumerate(v)]
         else: h.update(repr(v).encode())
     for k in sorted(ck):
@@ -362,19 +409,23 @@ def read_checkpoint(fn) -> dict:
     "The checkpoint dictionary in `fn`, or an error naming the file and what is wrong with it."
     fn = Path(fn)
     if not fn.exists(): raise FileNotFoundError(f"no checkpoint {fn}")
-    if fn.stat().st_size == 0: raise ValueError(f"checkpoint {fn} is empty (0 bytes): the write was interrupted; delete it to start over")
+    if fn.stat().st_size == 0: raise ValueError(f"checkpoint {fn} is empty (0 bytes): the write was "
+                                                f"interrupted; delete it to start over")
     try: ck = torch.load(fn, map_location='cpu', weights_only=True)
     except Exception as e:
         raise ValueError(f"checkpoint {fn} ({fn.stat().st_size} bytes) is not a readable torch file, probably truncated "
                          f"or overwritten ({type(e).__name__}: {str(e)[:120]})") from None
-    if not isinstance(ck, dict): raise ValueError(f"checkpoint {fn} holds a {type(ck).__name__}; expected a dict")
+    if not isinstance(ck,
+                      dict): raise ValueError(f"checkpoint {fn} holds a {type(ck).__name__}; expected a dict")
     miss = sorted(_CKPT_KEYS - set(ck))
     if miss and all(isinstance(v, torch.Tensor) for v in ck.values()):
         raise ValueError(f"checkpoint {fn} holds only model weights (a snapshot or a saved model, {len(ck)} tensors), "
                          f"not a trainer checkpoint: it lacks {miss}")
-    if miss: raise ValueError(f"checkpoint {fn} lacks {miss}; it was written by another program or an older seisnb")
+    if miss: raise ValueError(f"checkpoint {fn} lacks {miss}; it was written by another program or an older "
+                              f"seisnb")
     if _digest(ck) != ck['digest']:
-        raise ValueError(f"checkpoint {fn} does not match its digest: its contents changed after saving (corrupted)")
+        raise ValueError(f"checkpoint {fn} does not match its digest: its contents changed after saving "
+                         f"(corrupted)")
     return ck
 
 # %% ../../nbs/09_progressive_training.ipynb #5ceae551
@@ -412,7 +463,8 @@ def _fit_pool(self:ProgressiveTrainer, idx, w) -> BlockDS:
     "Train `epochs` epochs on the pool samples `idx` with weights `w`; return the training dataset."
     bs, tds = self.cfg['bs'], BlockDS(self.samples, idx, w, fill=self.cfg['fill'])
     dl = DataLoader(tds, bs=bs, shuffle=True, drop_last=False, device=self.device)
-    empty = DataLoader(BlockDS(self.samples, idx[:0]), bs=bs, device=self.device)   # validation happens once, after
+    empty = DataLoader(BlockDS(self.samples, idx[:0]), bs=bs,
+                       device=self.device)   # validation happens once, after
     self.learn.dls = DataLoaders(dl, empty, device=self.device)
     self.learn.dls.n_inp = 1                       # batches are (x, y, w): one input, two targets
     self.learn.fit(self.cfg['epochs'], self.cfg['lr'])
@@ -462,7 +514,8 @@ def run(self:ProgressiveTrainer, n:int|None=None, # trained meta-epochs to add (
     "Run meta-epochs until done (or `n` more trained meta-epochs, or segment `until` reached); return `history_df()`."
     k = 0
     while not self.done and (n is None or k < n) and (until is None or self.v < until):
-        r = self.step(); k += 'skipped' not in r
+        r = self.step()
+        k += 'skipped' not in r
     return self.history_df()
 
 @patch
@@ -473,7 +526,8 @@ def segment_of(self:ProgressiveTrainer, date) -> int:
 @patch
 def history_df(self:ProgressiveTrainer) -> pd.DataFrame:
     "One row per trained meta-epoch (scalar records only)."
-    cols = [k for k in (self.history[0] if self.history else {}) if not isinstance(self.history[0][k], (list, dict))]
+    cols = [k for k in (self.history[0] if self.history else {}) if not isinstance(self.history[0][k], (list,
+                                                                                                        dict))]
     df = pd.DataFrame([{k: r[k] for k in cols} for r in self.history])
     if len(df): df['val_start'] = pd.to_datetime(df.val_start)
     return df

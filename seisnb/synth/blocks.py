@@ -28,10 +28,12 @@ class ToyBlocks:
         n_eq, n_neq = rng.poisson(eq_per_day*n_days), rng.poisson(neq_per_day*n_days)
         days = np.concatenate([rng.integers(0, n_days, n_eq), rng.integers(0, n_days, n_neq)])
         lab = np.r_[np.ones(n_eq, int), np.zeros(n_neq, int)]
-        o = np.lexsort((lab, days)); days, lab = days[o], lab[o]
+        o = np.lexsort((lab, days))
+        days, lab = days[o], lab[o]
         mag = np.where(lab == 1, 5 + rng.exponential(0.43, len(lab)), np.nan)
         self.meta = pd.DataFrame(dict(time=(t0 + days).astype('datetime64[ns]'), lat=rng.uniform(35, 40, len(lab)),
-                                      lon=rng.uniform(140, 145, len(lab)), i_time=days + T, i_lat=rng.integers(0, 50, len(lab)),
+                                      lon=rng.uniform(140, 145,
+                                                      len(lab)), i_time=days + T, i_lat=rng.integers(0, 50, len(lab)),
                                       i_lon=rng.integers(0, 50, len(lab)), label=lab, mag=mag, n_mean=rng.gamma(4, 5, len(lab))))
         self.T, self.H, self.drop, self.drop_days, self.noise, self.seed = T, H, drop, drop_days, noise, seed
 
@@ -62,7 +64,8 @@ def toy_samples_fn(cfg:dict,          # grid row (uses m_lim)
 # %% ../../nbs/00f_synth_blocks.ipynb #4451e0cb
 def toy_store_fn(r:float, t:int, root) -> str:
     "Search stand-in for a b-value store: appends a line to root/calls.log and returns a path keyed by (r, t)."
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
     with open(root/'calls.log', 'a') as f: f.write(f'{r} {t}\n')
     return str(root/f'toy_r{r:g}_t{int(t)}')
 
