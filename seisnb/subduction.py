@@ -155,14 +155,15 @@ def yeo_johnson(x:np.ndarray,      # (n, n_features)
     return out
 
 class SegmentTransform:
-    "Median imputation, robust prescaling, Yeo-Johnson and standardisation, fitted on training rows; JSON-able."
+    "Median imputation, robust prescaling, Yeo-Johnson, standardisation; fitted on training rows; JSON-able."
     def __init__(self, features:list,  # feature columns, in model-input order
                  medians=None, lambdas=None, mean=None, scale=None, # fitted (by `fit` or `from_dict`)
                  clip:float=10.,       # clip transformed values to +-clip standard deviations
-                 prescale:bool=True,   # divide (x - median) by the interquartile range before Yeo-Johnson
+                 prescale:bool=True,   # divide (x - median) by the IQR before Yeo-Johnson
                  iqr=None):            # fitted interquartile ranges (with `prescale`)
         self.features, self.clip, self.prescale = list(features), clip, prescale
-        self.medians, self.lambdas, self.mean, self.scale, self.iqr = medians, lambdas, mean, scale, iqr
+        self.medians, self.lambdas, self.mean, self.scale = medians, lambdas, mean, scale
+        self.iqr = iqr
 
 # %% ../nbs/08_subduction.ipynb #3b23b700
 @patch
@@ -177,7 +178,8 @@ def fit(self:SegmentTransform, df:pd.DataFrame):
     X = df[self.features].astype(float)
     med = X.median()
     if med.isna().any():
-        raise ValueError(f"features entirely blank in the training rows: {list(med.index[med.isna()])}; "
+        blank = list(med.index[med.isna()])
+        raise ValueError(f"features entirely blank in the training rows: {blank}; "
                          "expected at least one value each")
     self.medians = med.to_numpy()
     Xf = X.fillna(med).to_numpy()
@@ -198,8 +200,8 @@ def transform(self:SegmentTransform, df:pd.DataFrame) -> np.ndarray:
         raise RuntimeError("SegmentTransform is not fitted; call fit(training_rows) first")
     miss = [f for f in self.features if f not in df.columns]
     if miss:
-        raise ValueError(f"table lacks features {miss}; expected the {len(self.features)} features the transform "
-                         "was fitted on")
+        raise ValueError(f"table lacks features {miss}; expected the {len(self.features)} features the "
+                         "transform was fitted on")
     X = self._prescaled(df[self.features].astype(float).to_numpy())
     with np.errstate(over='ignore', invalid='ignore'):
         Z = (yeo_johnson(X, self.lambdas) - self.mean)/self.scale
@@ -228,20 +230,22 @@ def exclusion_split(table:pd.DataFrame,   # table with `region` and `pos_km`
                     n_portions:int=5,     # portions per region
                    ) -> tuple[np.ndarray, np.ndarray]:
     "Boolean (train, test) masks over the rows of `table`."
-    if not 0 <= scenario < n_portions: raise ValueError(f"scenario={scenario}; expected 0..{n_portions-1}")
+    if not 0 <= scenario < n_portions:
+        raise ValueError(f"scenario={scenario}; expected 0..{n_portions-1}")
     if d_km < 0: raise ValueError(f"d_km={d_km}; expected a distance >= 0 km")
     test, train = np.zeros(len(table), bool), np.zeros(len(table), bool)
     for r, g in table.groupby('region', sort=False):
         if len(g) < n_portions:
-            raise ValueError(f"region {r!r} has {len(g)} segments; expected at least n_portions={n_portions}")
+            raise ValueError(f"region {r!r} has {len(g)} segments; expected at least "
+                             f"n_portions={n_portions}")
         ii, pos = np.flatnonzero(table['region'].to_numpy() == r), g['pos_km'].to_numpy()
         t = np.zeros(len(g), bool)
         t[np.array_split(np.arange(len(g)), n_portions)[scenario]] = True
         dist = np.abs(pos[:, None] - pos[t][None, :]).min(1)   # km to the nearest test segment of the region
         test[ii], train[ii] = t, ~t & (dist > d_km)
     if not train.any():
-        raise ValueError(f"exclusion distance d_km={d_km} leaves no training segments in scenario {scenario}; "
-                         f"expected a buffer that keeps some rows outside the test portions")
+        raise ValueError(f"exclusion distance d_km={d_km} leaves no training segments in scenario "
+                         f"{scenario}; expected a buffer that keeps some rows outside the test portions")
     return train, test
 
 # %% ../nbs/08_subduction.ipynb #af6c9c31
@@ -388,7 +392,7 @@ def load_fit(fn:str|Path) -> tuple[nn.Sequential, SegmentTransform, dict]:
     return model.eval(), SegmentTransform.from_dict(side['transform']), side
 
 # %% ../nbs/08_subduction.ipynb #89dc8647
-def predict_segments(model_dir:str|Path,   # a folder of saved models (searched recursively) or one model path
+def predict_segments(model_dir:str|Path,   # a folder of saved models (searched recursively), or one model
                      table:pd.DataFrame,   # segments with the model's feature columns (blanks allowed)
                     ) -> pd.DataFrame:
     "Class probabilities and predicted class of every segment, averaged over the saved models."
@@ -400,8 +404,8 @@ def predict_segments(model_dir:str|Path,   # a folder of saved models (searched 
     for fn in fns:
         model, tf, side = load_fit(fn)
         if ths is not None and side['thresholds'] != ths:
-            raise ValueError(f"{fn.name} was trained with thresholds {side['thresholds']}, the others with {ths}; "
-                             "expected one task per folder")
+            raise ValueError(f"{fn.name} was trained with thresholds {side['thresholds']}, the others with "
+                             f"{ths}; expected one task per folder")
         ths = side['thresholds']
         probs.append(predict(model, tf.transform(table)))
     P = np.mean(probs, 0)
@@ -434,7 +438,8 @@ def exclusion_sweep(table:pd.DataFrame,         # table from `read_megathrust`
     runs = list(itertools.product(tasks.items(), distances, scenarios, seeds))
     for (task, th), d, s, seed in _bar(runs, desc='exclusion sweep', enabled=progress):
         if (d, s) not in tfs:
-            tfs[d, s] = SegmentTransform(feats, prescale=prescale).fit(table[exclusion_split(table, s, d)[0]])
+            tr = exclusion_split(table, s, d)[0]
+            tfs[d, s] = SegmentTransform(feats, prescale=prescale).fit(table[tr])
         f = fit_scenario(table, th, s, d, seed, feats, transform=tfs[d, s], oracle=oracle, **train_kw)
         if model_dir is not None:
             save_fit(f, Path(model_dir)/task/f'd{int(d):04d}'/f'scenario{s}_seed{seed}', floor)
