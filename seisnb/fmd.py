@@ -58,13 +58,14 @@ def catalog_summary(df:pd.DataFrame,          # a catalog table
 
 # %% ../nbs/00h_fmd.ipynb #1018f067
 def map_ticks(ax, extent, n_max:int=6):
-    "Integer-degree tick labels, at most `n_max` per axis, on a cartopy map or plain lon/lat axes."
+    "Round-degree tick labels (1, 2, 5, ... or 0.1, 0.2, 0.5 for small maps), at most `n_max` per axis."
     import matplotlib.ticker as mticker
     x0, x1, y0, y1 = extent
-    step = lambda w: next(s for s in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if abs(w) / s <= n_max)
+    steps = (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 45, 60, 90)
+    step = lambda w: next(s for s in steps if abs(w) / s <= n_max)
     sx, sy = step(x1 - x0), step(y1 - y0)
-    xs = np.arange(np.ceil(x0 / sx) * sx, x1 + 1e-9, sx)
-    ys = np.arange(np.ceil(y0 / sy) * sy, y1 + 1e-9, sy)
+    xs = np.round(np.arange(np.ceil(x0 / sx - 1e-9) * sx, x1 + 1e-9, sx), 6)
+    ys = np.round(np.arange(np.ceil(y0 / sy - 1e-9) * sy, y1 + 1e-9, sy), 6)
     grid = [a for a in getattr(ax, 'artists', []) if type(a).__name__ == 'Gridliner']
     for gl in grid:
         gl.xlocator, gl.ylocator = mticker.FixedLocator(xs), mticker.FixedLocator(ys)

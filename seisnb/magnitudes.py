@@ -222,9 +222,9 @@ def _unknown_types(df, row, raw, unk, unknown:str, rep:dict):
                            rows=list(row[unk]))
     rep['unknown_types_dropped'] = counts
 
-def _types_of_lost(row, canon, lost_rows) -> dict:
-    "Counts of the canonical types reported by the events in `lost_rows`."
-    k = np.isin(row, lost_rows)
+def _types_of_lost(row, canon, lost:np.ndarray) -> dict:
+    "Counts of the canonical types reported by the events marked in the per-event mask `lost`."
+    k = lost[row]
     return pd.Series(canon[k], dtype=object).value_counts().to_dict() if k.any() else {}
 
 # %% ../nbs/00g_magnitudes.ipynb #fc18cd54
@@ -232,16 +232,15 @@ def _pick(df, row, raw, canon, pref, priority, unknown, preferred, rep) -> np.nd
     "Position of the chosen candidate per event: preferred (if respected and in priority), else by priority."
     unk = pd.isna(canon)
     _unknown_types(df, row, raw, unk, unknown, rep)
-    # events with at least one candidate in r
-    has = lambda r: np.unique(r)
+    has = lambda r: np.bincount(r, minlength=len(df)) > 0            # per event: a candidate among r?
     known = np.flatnonzero(~unk)
-    rep['n_unknown_dropped'] = int(len(df) - len(has(row[known])))
-    rank = pd.Series(canon[known], dtype=object).map({p: i for i, p in enumerate(priority)}).to_numpy(
-        dtype=float)
+    rep['n_unknown_dropped'] = int(len(df) - has(row[known]).sum())
+    rank = pd.Series(canon[known], dtype=object).map({p: i for i, p in enumerate(priority)})
+    rank = rank.to_numpy(dtype=float)
     ok = ~np.isnan(rank)
-    lost = np.setdiff1d(has(row[known]), has(row[known][ok]))
-    rep['n_not_in_priority'], rep['types_not_in_priority'] = len(lost), _types_of_lost(row[known],
-                                                                                       canon[known], lost)
+    lost = has(row[known]) & ~has(row[known][ok])
+    rep['n_not_in_priority'] = int(lost.sum())
+    rep['types_not_in_priority'] = _types_of_lost(row[known], canon[known], lost)
     if preferred == 'respect': rank = np.where(pref[known] & ok, -1., rank)
     known, rank = known[ok], rank[ok]
     o = np.lexsort((rank, row[known]))                                # by event, then rank (stable)
