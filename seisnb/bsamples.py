@@ -23,22 +23,27 @@ __all__ = ['cell_index', 'block_mean_counts', 'find_eq_samples', 'NeqPool', 'fin
 def _field(ds, r=None, t=None, estimator=None) -> xr.Dataset:
     "The b-value field: an open Dataset or a store path, checked against the requested r, t, estimator."
     if isinstance(ds, (str, Path)): return open_bgrid(ds, r, t, estimator)
-    if not isinstance(ds, xr.Dataset): raise TypeError(f"ds must be a b-value Dataset or a store path; got {type(ds).__name__}")
+    if not isinstance(ds,
+                      xr.Dataset): raise TypeError(f"ds must be a b-value Dataset or a store path; got {type(ds).__name__}")
     miss = [v for v in ('b', 'n_events') if v not in ds]
     if miss: raise ValueError(f"ds lacks variables {miss}; expected a field from seisnb.bgrid.compute_bgrid")
     for k, v in dict(r=r, t=t, estimator=estimator).items():
         if v is not None and k in ds.attrs and not (ds.attrs[k] == v or (k == 'r' and math.isclose(ds.attrs[k], v, abs_tol=1e-9))):
-            raise ValueError(f"the field holds r={ds.attrs.get('r')} deg, t={ds.attrs.get('t')} d, estimator={ds.attrs.get('estimator')!r}; requested {k}={v!r}")
+            raise ValueError(f"the field holds r={ds.attrs.get('r')} deg, t={ds.attrs.get('t')} d, "
+                             f"estimator={ds.attrs.get('estimator')!r}; requested {k}={v!r}")
     return ds
 
 def _block(block, ds) -> tuple[int, int, int]:
     "Validated (T, H, W) block shape that fits the field."
     try: T, H, W = (int(x) for x in block)
-    except (TypeError, ValueError): raise ValueError(f"block must be (days, lat cells, lon cells); got {block!r}") from None
-    if min(T, H, W) < 1 or (T, H, W) != tuple(block): raise ValueError(f"block sizes must be positive integers; got {block!r}")
+    except (TypeError, ValueError): raise ValueError(f"block must be (days, lat cells, lon cells); got "
+                                                     f"{block!r}") from None
+    if min(T, H, W) < 1 or (T, H,
+                            W) != tuple(block): raise ValueError(f"block sizes must be positive integers; got {block!r}")
     n = (ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon'])
     if T >= n[0] or H > n[1] or W > n[2]:
-        raise ValueError(f"block {tuple(block)} does not fit the field of {n[0]} days x {n[1]} x {n[2]} cells (need T < days so a label day remains, H <= lat cells, W <= lon cells)")
+        raise ValueError(f"block {tuple(block)} does not fit the field of {n[0]} days x {n[1]} x {n[2]} "
+                         f"cells (need T < days so a label day remains, H <= lat cells, W <= lon cells)")
     return T, H, W
 
 def _warn_not_mw(catalog:pd.DataFrame):
@@ -46,7 +51,8 @@ def _warn_not_mw(catalog:pd.DataFrame):
     if 'mag_type' not in catalog.columns: return
     mt = pd.Series(catalog['mag_type'].astype(str).unique())
     other = sorted(mt[~mt.str.lower().str.startswith('mw')])
-    if other: warnings.warn(f"the magnitude thresholds are in M_W, but the catalog has mag_type values {other[:5]} (expected Mw*); homogenise it first (seisnb.catalog)")
+    if other: warnings.warn(f"the magnitude thresholds are in M_W, but the catalog has mag_type values "
+                            f"{other[:5]} (expected Mw*); homogenise it first (seisnb.catalog)")
 
 def cell_index(lat, # latitude(s), degrees
                lon, # longitude(s), degrees
@@ -57,7 +63,8 @@ def cell_index(lat, # latitude(s), degrees
     res = float(la[1] - la[0]) if len(la) > 1 else float(ds.attrs['res'])
     i = np.floor((np.asarray(lat, float) - (la[0] - res/2)) / res + 1e-9).astype(int)
     j = np.floor((np.asarray(lon, float) - (lo[0] - res/2)) / res + 1e-9).astype(int)
-    i = np.where((i >= 0) & (i < len(la)), i, -1); j = np.where((j >= 0) & (j < len(lo)), j, -1)
+    i = np.where((i >= 0) & (i < len(la)), i, -1)
+    j = np.where((j >= 0) & (j < len(lo)), j, -1)
     return i, j
 
 # %% ../nbs/03_bvalue_samples.ipynb #f4fb1704
@@ -65,7 +72,8 @@ def block_mean_counts(ds,                      # b-value field: Dataset or store
                       block:tuple=(512, 32, 32) # (days, lat cells, lon cells)
                      ) -> np.ndarray:
     "Mean `n_events` of the block of every (label day, centre cell); NaN where the block does not fit. Shape (time, lat, lon), float32."
-    ds = _field(ds); T, H, W = _block(block, ds)
+    ds = _field(ds)
+    T, H, W = _block(block, ds)
     D, nla, nlo = ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon']
     ni, nj = nla - H + 1, nlo - W + 1
     C = np.zeros((D + 1, ni, nj), np.int64)          # C[d]: sum over days < d of the H x W box sums
@@ -85,25 +93,33 @@ def find_eq_samples(catalog:pd.DataFrame, # seisnb catalog table (sorted by time
                     ds,                   # b-value field: Dataset or store path
                     m_eq:float=5.0,       # EQ magnitude threshold (M_W)
                     block:tuple=(512, 32, 32), # (days, lat cells, lon cells)
-                    r:float|None=None, t:int|None=None, estimator:str|None=None, # required field parameters (None: any)
+                    # required field parameters (None: any)
+                    r:float|None=None, t:int|None=None, estimator:str|None=None,
                     n_mean:np.ndarray|None=None, # `block_mean_counts(ds, block)` if already computed
                     verbose:bool=True,    # print the selection counts
                    ) -> pd.DataFrame:
     "EQ samples of Koehler et al. (section 2.2): one row per large event with a full, in-grid history block."
-    ds = _field(ds, r, t, estimator); T, H, W = _block(block, ds)
-    tn, la, lo, mg = _catalog_arrays(catalog); _warn_not_mw(catalog)
+    ds = _field(ds, r, t, estimator)
+    T, H, W = _block(block, ds)
+    tn, la, lo, mg = _catalog_arrays(catalog)
+    _warn_not_mw(catalog)
     D, nla, nlo = ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon']
     big = np.flatnonzero(mg >= m_eq - MAG_EPS)
     d = day_index(tn[big], pd.Timestamp(ds.time.values[0]))
     i, j = cell_index(la[big], lo[big], ds)
     cnt = dict(n_large=len(big))
-    keep = (i >= 0) & (j >= 0); cnt['outside_grid'] = int((~keep).sum())
-    k2 = keep & (i >= H//2) & (i - H//2 + H <= nla) & (j >= W//2) & (j - W//2 + W <= nlo); cnt['near_border'] = int((keep & ~k2).sum())
-    k3 = k2 & (d >= T) & (d < D); cnt['short_history_or_outside_time'] = int((k2 & ~k3).sum())
+    keep = (i >= 0) & (j >= 0)
+    cnt['outside_grid'] = int((~keep).sum())
+    k2 = keep & (i >= H//2) & (i - H//2 + H <= nla) & (j >= W//2) & (j - W//2 + W <= nlo)
+    cnt['near_border'] = int((keep & ~k2).sum())
+    k3 = k2 & (d >= T) & (d < D)
+    cnt['short_history_or_outside_time'] = int((k2 & ~k3).sum())
     sel = np.flatnonzero(k3)
     df = pd.DataFrame(dict(row=big[sel], i_time=d[sel], i_lat=i[sel], i_lon=j[sel], mag=mg[big[sel]]))
-    df = df.sort_values(['i_time', 'i_lat', 'i_lon', 'mag', 'row'], ascending=[True, True, True, False, True], kind='stable')
-    dup = df.duplicated(['i_time', 'i_lat', 'i_lon']); cnt['duplicate_bin'] = int(dup.sum())
+    df = df.sort_values(['i_time', 'i_lat', 'i_lon', 'mag', 'row'], ascending=[True, True, True, False, True],
+                        kind='stable')
+    dup = df.duplicated(['i_time', 'i_lat', 'i_lon'])
+    cnt['duplicate_bin'] = int(dup.sum())
     df = df[~dup]
     nm = block_mean_counts(ds, block) if n_mean is None else n_mean
     out = pd.DataFrame(dict(time=ds.time.values[df.i_time.values].astype('datetime64[ns]'), lat=ds.lat.values[df.i_lat.values], lon=ds.lon.values[df.i_lon.values],
@@ -123,7 +139,8 @@ class NeqPool:
     available: np.ndarray     # bool (time, lat, lon)
     n_mean: np.ndarray        # float32 (time, lat, lon): mean n_events of each block (NaN: no block)
     times: np.ndarray         # label days (datetime64[ns])
-    lat: np.ndarray; lon: np.ndarray   # cell centres
+    lat: np.ndarray
+    lon: np.ndarray  # cell centres
     params: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
 
@@ -147,9 +164,11 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
                   n_mean:np.ndarray|None=None, # `block_mean_counts(ds, block)` if already computed
                  ) -> NeqPool:
     "The nEQ candidate pool of Koehler et al. (section 2.2)."
-    ds = _field(ds, r, t, estimator); T, H, W = _block(block, ds)
+    ds = _field(ds, r, t, estimator)
+    T, H, W = _block(block, ds)
     if not (l1_radius > 0 and int(days) == days and days >= 0): raise ValueError(f"l1_radius must be > 0 degrees and days an integer >= 0; got {l1_radius!r}, {days!r}")
-    tn, la, lo, mg = _catalog_arrays(catalog); _warn_not_mw(catalog)
+    tn, la, lo, mg = _catalog_arrays(catalog)
+    _warn_not_mw(catalog)
     D, nla, nlo = ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon']
     t0 = pd.Timestamp(ds.time.values[0])
     nm = block_mean_counts(ds, block) if n_mean is None else n_mean
@@ -163,14 +182,17 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
     for k, de in zip(big, dd):
         a, b = max(0, de - days), min(D, de + days + 1)
         if a >= b: continue
-        di = np.abs(lat_c - la[k]); dj = np.abs(lon_c - lo[k])
+        di = np.abs(lat_c - la[k])
+        dj = np.abs(lon_c - lo[k])
         ii, jj = np.flatnonzero(di <= l1_radius + 1e-9), np.flatnonzero(dj <= l1_radius + 1e-9)
         if not len(ii) or not len(jj): continue
         near = (di[ii][:, None] + dj[jj][None, :]) <= l1_radius + 1e-9
         ok[a:b, ii[0]:ii[-1] + 1, jj[0]:jj[-1] + 1] &= ~near
         n_excl_ev += 1
-    prm = dict(m_lim=m_lim, l1_radius=l1_radius, days=int(days), min_mean_events=min_mean_events, block=[T, H, W])
-    return NeqPool(ok, nm, ds.time.values.astype('datetime64[ns]'), lat_c, lon_c, prm, dict(n_large=len(big), n_large_in_field=n_excl_ev, n_available=int(ok.sum())))
+    prm = dict(m_lim=m_lim, l1_radius=l1_radius, days=int(days), min_mean_events=min_mean_events, block=[T, H,
+                                                                                                         W])
+    return NeqPool(ok, nm, ds.time.values.astype('datetime64[ns]'), lat_c, lon_c, prm, dict(n_large=len(big),
+                                                                                            n_large_in_field=n_excl_ev, n_available=int(ok.sum())))
 
 # %% ../nbs/03_bvalue_samples.ipynb #79a76efa
 def to_days(times) -> np.ndarray:
@@ -188,7 +210,8 @@ def segment_index(times,           # label days (datetime64)
     if int(segment_days) < 1: raise ValueError(f"segment_days must be >= 1; got {segment_days!r}")
     d = (to_days(times) - to_days(start)[0]).astype(int)
     if (d < 0).any():
-        raise ValueError(f"{(d < 0).sum()} label days lie before start={start}; earliest is {to_days(times).min()}")
+        raise ValueError(f"{(d < 0).sum()} label days lie before start={start}; earliest is "
+                         f"{to_days(times).min()}")
     return d // int(segment_days)
 
 
@@ -200,25 +223,32 @@ def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
                seed:int=0              # seed of the draw
               ) -> pd.DataFrame:
     "Balanced nEQ samples: per segment, `per_eq` times as many as EQ, drawn from the pool."
-    if isinstance(per_eq, bool) or not isinstance(per_eq, (int, float, np.integer, np.floating)) or not (math.isfinite(per_eq) and per_eq >= 0):
+    if isinstance(per_eq, bool) or not isinstance(per_eq, (int, float, np.integer,
+                                                           np.floating)) or not (math.isfinite(per_eq) and per_eq >= 0):
         raise ValueError(f"per_eq must be a finite number >= 0 of nEQ per EQ; got {per_eq!r}")
-    if isinstance(segment_days, bool) or not isinstance(segment_days, (int, float, np.integer, np.floating)) or not (math.isfinite(segment_days) and segment_days >= 1 and int(segment_days) == segment_days):
+    if isinstance(segment_days, bool) or not isinstance(segment_days, (int, float, np.integer,
+                                                                       np.floating)) or not (math.isfinite(segment_days) and segment_days >= 1 and int(segment_days) == segment_days):
         raise ValueError(f"segment_days must be a whole number of days >= 1; got {segment_days!r}")
-    if 'i_time' not in eq.columns: raise ValueError(f"eq lacks column 'i_time'; expected the table of find_eq_samples (got {list(eq.columns)})")
+    if 'i_time' not in eq.columns: raise ValueError(f"eq lacks column 'i_time'; expected the table of "
+                                                    f"find_eq_samples (got {list(eq.columns)})")
     rng = np.random.default_rng(seed)
     T = pool.params['block'][0]
     if (eq['i_time'] < T).any() or (eq['i_time'] >= len(pool.times)).any():
-        raise ValueError(f"eq has label-day indices outside the pool's {T}..{len(pool.times) - 1} (found {int(eq['i_time'].min())}..{int(eq['i_time'].max())}): were eq and pool made from the same field and block?")
+        raise ValueError(f"eq has label-day indices outside the pool's {T}..{len(pool.times) - 1} (found "
+                         f"{int(eq['i_time'].min())}..{int(eq['i_time'].max())}): were eq and pool made from the same field and block?")
     seg_eq = segment_index(pool.times[eq['i_time'].to_numpy()], pool.times[T], segment_days)
     rows, short = [], 0
     for s, k in zip(*np.unique(seg_eq, return_counts=True)):
         a, b = T + s * segment_days, min(T + (s + 1) * segment_days, len(pool.times))
         cand = np.flatnonzero(pool.available[a:b].ravel())
-        want = int(round(per_eq * k)); take = min(want, len(cand)); short += want - take
+        want = int(round(per_eq * k))
+        take = min(want, len(cand))
+        short += want - take
         pick = np.sort(rng.choice(cand, take, replace=False))
         d, i, j = np.unravel_index(pick, pool.available[a:b].shape)
         rows.append(np.c_[d + a, i, j])
-    if short: warnings.warn(f"nEQ pool too small: {short} fewer nEQ than requested (per_eq={per_eq}, segments of {segment_days} d)")
+    if short: warnings.warn(f"nEQ pool too small: {short} fewer nEQ than requested (per_eq={per_eq}, "
+                            f"segments of {segment_days} d)")
     d, i, j = np.concatenate(rows).T if rows else (np.zeros(0, int),) * 3
     return pd.DataFrame(dict(time=pool.times[d], lat=pool.lat[i], lon=pool.lon[j], i_time=d, i_lat=i, i_lon=j, label=0, mag=np.nan,
                              n_mean=pool.n_mean[d, i, j].astype(float), ev_lat=np.nan, ev_lon=np.nan, event_id=''))
@@ -232,12 +262,18 @@ class _ChunkReader:
         self.hits = self.misses = 0
     def _chunk(self, key):
         c = self.cache.get(key)
-        if c is not None: self.cache.move_to_end(key); self.hits += 1; return c
+        if c is not None:
+            self.cache.move_to_end(key)
+            self.hits += 1
+            return c
         self.misses += 1
         sl = tuple(slice(k * s, (k + 1) * s) for k, s in zip(key, self.ch))
-        c = self.arr[sl]; self.cache[key] = c; self.nbytes += c.nbytes
+        c = self.arr[sl]
+        self.cache[key] = c
+        self.nbytes += c.nbytes
         while self.nbytes > self.limit and len(self.cache) > 1:
-            _, old = self.cache.popitem(last=False); self.nbytes -= old.nbytes
+            _, old = self.cache.popitem(last=False)
+            self.nbytes -= old.nbytes
         return c
     def read(self, starts, shape, out=None) -> np.ndarray:
         out = np.empty(shape, self.arr.dtype) if out is None else out
@@ -249,7 +285,8 @@ class _ChunkReader:
                     lo = [max(s, k * cs) for s, k, cs in zip(starts, (a, b, c), self.ch)]
                     hi = [min(s + n, (k + 1) * cs) for s, n, k, cs in zip(starts, shape, (a, b, c), self.ch)]
                     out[tuple(slice(l - s, h - s) for l, h, s in zip(lo, hi, starts))] = \
-                        ch[tuple(slice(l - k * cs, h - k * cs) for l, h, k, cs in zip(lo, hi, (a, b, c), self.ch))]
+                        ch[tuple(slice(l - k * cs, h - k * cs) for l, h, k, cs in zip(lo, hi, (a, b, c),
+                                                                                      self.ch))]
         return out
 
 class BlockSamples:
@@ -296,16 +333,19 @@ class BlockSamples:
         st, sa, so = self.window(i)
         if self._reader is not None and (out is None or self._reader.arr.dtype == out.dtype):
             return self._reader.read((st.start, sa.start, so.start), (self.T, self.H, self.W), out)
-        x = self._reader.read((st.start, sa.start, so.start), (self.T, self.H, self.W)) if self._reader is not None else self.ds[self.var].isel(time=st, lat=sa, lon=so).values
+        x = self._reader.read((st.start, sa.start, so.start), (self.T, self.H,
+                                                               self.W)) if self._reader is not None else self.ds[self.var].isel(time=st, lat=sa, lon=so).values
         if out is None: return np.asarray(x, np.float32)
-        out[...] = x; return out
+        out[...] = x
+        return out
 
 # %% ../nbs/03_bvalue_samples.ipynb #c3d4252f
 def make_samples(catalog:pd.DataFrame,       # seisnb catalog table (sorted by time)
                  ds,                         # b-value field: store path (lazy reads) or Dataset
                  m_eq:float=5.0,             # EQ magnitude threshold (M_W)
                  m_lim:float=4.9,            # nEQ: no event this large nearby (M_W)
-                 l1_radius:float=0.8,        # nEQ: ... within this taxicab distance of the cell centre (degrees)
+                 # nEQ: ... within this taxicab distance of the cell centre (degrees)
+                 l1_radius:float=0.8,
                  days:int=7,                 # nEQ: ... and within +/- this many days of the label day
                  min_mean_events:float=10,   # nEQ: least average n_events in the block (events per b-value)
                  block:tuple=(512, 32, 32),  # (days, lat cells, lon cells)
@@ -319,14 +359,17 @@ def make_samples(catalog:pd.DataFrame,       # seisnb catalog table (sorted by t
                  verbose:bool=True           # print the selection counts
                 ) -> BlockSamples:
     "EQ samples plus a balanced nEQ draw from the pool (Koehler et al., section 2.2), as `BlockSamples`."
-    if m_lim > m_eq: raise ValueError(f"m_lim={m_lim} must not exceed m_eq={m_eq}: an nEQ block could then precede an EQ event")
+    if m_lim > m_eq: raise ValueError(f"m_lim={m_lim} must not exceed m_eq={m_eq}: an nEQ block could then "
+                                      f"precede an EQ event")
     field_ = _field(ds, r, t, estimator)
     nm = block_mean_counts(field_, block)
     eq = find_eq_samples(catalog, field_, m_eq, block, n_mean=nm, verbose=verbose)
     pool = find_neq_pool(catalog, field_, m_lim, l1_radius, days, min_mean_events, block, n_mean=nm)
     neq = sample_neq(pool, eq, per_eq, segment_days, seed)
-    meta = pd.concat([eq, neq], ignore_index=True).sort_values(['time', 'label', 'i_lat', 'i_lon'], ascending=[True, False, True, True], kind='stable')
-    if verbose: print(f'nEQ pool: {pool.counts["n_available"]:,} candidates; drew {len(neq)} nEQ for {len(eq)} EQ')
+    meta = pd.concat([eq, neq], ignore_index=True).sort_values(['time', 'label', 'i_lat', 'i_lon'],
+                                                               ascending=[True, False, True, True], kind='stable')
+    if verbose: print(f'nEQ pool: {pool.counts["n_available"]:,} candidates; drew {len(neq)} nEQ for '
+                      f'{len(eq)} EQ')
     return BlockSamples(ds if isinstance(ds, (str, Path)) else field_, meta, block, cache_mb=cache_mb, pool=pool,
                         segment_days=segment_days)
 
@@ -364,8 +407,11 @@ def _loader_class():
             x = np.empty((len(b), s.T, s.H, s.W), np.float32)
             for k, i in enumerate(b): s.block(int(ds.idx[i]), out=x[k])
             bad = ~np.isfinite(x)
-            if bad.any(): s.n_filled += int(bad.sum()); x[bad] = self.fill
-            return torch.from_numpy(x[:, None] if self.channel else x), torch.from_numpy(ds.y[np.asarray(b, int)])
+            if bad.any():
+                s.n_filled += int(bad.sum())
+                x[bad] = self.fill
+            return torch.from_numpy(x[:, None] if self.channel else x), torch.from_numpy(ds.y[np.asarray(b,
+                                                                                                         int)])
     return BlockDataLoader
 
 @patch
@@ -385,11 +431,14 @@ def dataloaders(self:BlockSamples,
     from fastai.data.core import DataLoaders
     for nm, ix in (('train_idx', train_idx), ('valid_idx', valid_idx)):
         ix = np.asarray(ix)
-        if len(ix) and (ix.min() < 0 or ix.max() >= len(self)): raise IndexError(f"{nm} holds indices outside 0..{len(self) - 1}")
+        if len(ix) and (ix.min() < 0 or ix.max() >= len(self)): raise IndexError(f"{nm} holds indices "
+                                                                                 f"outside 0..{len(self) - 1}")
     self.n_filled, DL = 0, _loader_class()
     def mk(ix, sh):
-        dl = DL(_BlockDS(self, ix), bs=bs, shuffle=sh, drop_last=False, num_workers=num_workers, device=device)
-        dl.fill, dl.channel = fill, channel; return dl
+        dl = DL(_BlockDS(self, ix), bs=bs, shuffle=sh, drop_last=False, num_workers=num_workers,
+                device=device)
+        dl.fill, dl.channel = fill, channel
+        return dl
     tr, va = mk(train_idx, shuffle), mk(valid_idx, False)
     if seed is not None: tr.rng = random.Random(seed)
     return DataLoaders(tr, va)
