@@ -64,6 +64,10 @@ def _mc(mc, name='mc') -> float:
     return float(mc)
 
 # %% ../nbs/01_bvalue.ipynb #87c16d2a
+def _bin_index(m:np.ndarray, dm:float, tol:float=BIN_TOL) -> np.ndarray:
+    "The bin of each magnitude: the nearest multiple of `dm`, half bins up, within `tol` bins (the one rule)."
+    return np.floor(m / dm + 0.5 + tol).astype(np.int64)
+
 def bin_magnitudes(mags,                  # magnitudes
                    delta_m:float=0.1,     # bin width (0: returned unchanged)
                    tol:float=BIN_TOL,     # bins: a value this close below a half bin rounds up
@@ -71,7 +75,7 @@ def bin_magnitudes(mags,                  # magnitudes
     "Magnitudes rounded to the nearest multiple of `delta_m`; half bins go up (3.05 -> 3.1, -0.05 -> 0.0)."
     m, dm = _mags(mags), _delta(delta_m)
     if dm == 0: return m.copy()
-    return np.round(np.floor(m / dm + 0.5 + tol) * dm, 10)
+    return np.round(_bin_index(m, dm, tol) * dm, 10)
 
 # %% ../nbs/01_bvalue.ipynb #ca87dc27
 def _off_grid(m, dm, tol=BIN_TOL) -> np.ndarray:
@@ -326,7 +330,7 @@ def _bins(m, dm):
     if dm <= 0:
         raise ValueError(f"a frequency-magnitude distribution needs a positive bin width; got delta_m={dm!r} "
                          "(continuous magnitudes: bin them first with bin_magnitudes(m, 0.1))")
-    k = np.floor(m / dm + 0.5 + BIN_TOL).astype(np.int64)
+    k = _bin_index(m, dm)
     k0, nb = k.min(), int(k.max() - k.min()) + 1
     if nb > MAX_FMD_BINS:
         raise ValueError(f"the magnitudes span {float(m.min())!r} .. {float(m.max())!r}: {nb:,} bins of "
