@@ -4,7 +4,7 @@
 
 # %% ../../nbs/09c_progressive_search.ipynb #93f84d8e
 from __future__ import annotations
-import itertools, time
+import itertools, json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
@@ -13,8 +13,8 @@ from .trainer import ProgressiveTrainer, to_days
 from .autoencoder import ae_maps, train_autoencoder, ErrorBlocks
 
 # %% auto #0
-__all__ = ['PAPER_GRID', 'param_grid', 'build_trainer', 'run_config', 'parameter_search', 'search_table', 'plot_search_accuracy',
-           'param_effects', 'plot_param_effects', 'plot_param_hists', 'plot_search_grid']
+__all__ = ['PAPER_GRID', 'param_grid', 'build_trainer', 'run_config', 'parameter_search', 'search_table', 'search_from_runs',
+           'plot_search_accuracy', 'param_effects', 'plot_param_effects', 'plot_param_hists', 'plot_search_grid']
 
 # %% ../../nbs/09c_progressive_search.ipynb #db6396ec
 PAPER_GRID = dict(b_radius=(0.15, 0.25, 0.35, 0.65), # degrees
@@ -171,6 +171,29 @@ def search_table(tab:pd.DataFrame, histories:dict, periods=None) -> pd.DataFrame
     return tab
 
 
+
+# %% ../../nbs/09c_progressive_search.ipynb #bd0702b4
+def search_from_runs(grid:pd.DataFrame,   # rows of `param_grid`
+                     out_root,            # the `out_root` given to `parameter_search`
+                     periods=None) -> dict:  # period boundaries for `search_table`
+    "{'table', 'histories'} of a (possibly interrupted) search, read from each configuration's `history.json`."
+    rows, hist = [], {}
+    for cfg in grid.to_dict('records'):
+        fn = Path(out_root)/cfg['config']/'history.json'
+        if not fn.exists():
+            rows.append(dict(cfg, status='missing', n_meta=0))
+            continue
+        h = json.loads(fn.read_text())
+        n_seg = int(pd.Series([r['segment'] for r in h['history']] + [s['segment'] for s in h['skipped']]).max()) + 1 \
+            if h['history'] else 0
+        df = pd.DataFrame([{k: r[k] for k in ('me', 'val_start', 'n', 'n_correct')} for r in h['history']])
+        if len(df): df['val_start'] = pd.to_datetime(df.val_start)
+        hist[cfg['config']] = df
+        done = h['v'] >= n_seg and len(df) > 0
+        rows.append(dict(cfg, status='ok' if done else 'unfinished', n_meta=len(df), n_skipped=len(h['skipped']),
+                         n_samples=h['config']['n_samples'], wall_s=float(sum(r['wall_s'] for r in h['history'])),
+                         acc_all=float(df.n_correct.sum()/df.n.sum()) if len(df) else float('nan')))
+    return dict(table=search_table(pd.DataFrame(rows), hist, periods), histories=hist)
 
 # %% ../../nbs/09c_progressive_search.ipynb #dddd19fb
 def plot_search_accuracy(res:dict, ax=None, window:int=20):
