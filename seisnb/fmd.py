@@ -9,8 +9,7 @@ import pandas as pd
 from .catalog import lon_in_range, wrap_lon, _decimal_year, _warn
 from .bvalue import (bin_magnitudes, check_binning, infer_delta_m, mc_maxc, mc_label, b_tinti_mulargia,
                            b_aki, b_shi_bolt)
-try: from seisnb.maps import map_axes
-except ImportError: from seisnb.data import map_axes
+from .maps import map_axes
 
 # %% auto #0
 __all__ = ['ESTIMATORS_FMD', 'catalog_summary', 'map_ticks', 'plot_epicentres', 'gr_fit', 'plot_fmd', 'plot_cumulative']

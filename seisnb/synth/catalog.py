@@ -8,6 +8,7 @@ import math, time as _time
 import numpy as np
 import pandas as pd
 from ..catalog import haversine_km   # the one great-circle implementation (chapter 00)
+from ..bvalue import bin_magnitudes  # the one binning rule (chapter 01)
 
 # %% auto #0
 __all__ = ['gr_magnitudes', 'omori_delays', 'power_law_distances', 'productivity_mean', 'simulate_etas', 'omori_p_mle',
@@ -19,8 +20,8 @@ def _rng(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 def _bin(m, dm):
-    "Round magnitudes to the nearest multiple of `dm` (no-op for dm None/0), free of float noise."
-    return m if not dm else np.round(np.round(m / dm) * dm, 10)
+    "Magnitudes binned to `dm` with the library's one rule (`seisnb.bvalue.bin_magnitudes`); dm None/0: unchanged."
+    return m if not dm else bin_magnitudes(m, dm)
 
 def gr_magnitudes(n:int,                 # number of magnitudes
                   b:float=1.0,           # Gutenberg-Richter b-value
