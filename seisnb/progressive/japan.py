@@ -22,7 +22,8 @@ from .trainer import ProgressiveTrainer, binary_metrics, progressive_weights, se
 # %% auto #0
 __all__ = ['JAPAN_BOX', 'PERIODS', 'BASELINES', 'japan_catalog', 'period_of', 'study_samples', 'block_features',
            'forward_baseline', 'PermutedLabels', 'period_metrics', 'null_band', 'japan_store', 'study_run',
-           'search_samples', 'study_summary', 'summary_history', 'compare_table', 'plot_segment_counts']
+           'search_samples', 'study_summary', 'summary_history', 'compare_table', 'auc_difference',
+           'plot_segment_counts']
 
 # %% ../../nbs/09f_progressive_japan.ipynb #72d2831b
 JAPAN_BOX = (135., 146., 35., 46.)   # (lon_min, lon_max, lat_min, lat_max), degrees: Koehler et al.'s domain
@@ -122,7 +123,8 @@ def forward_baseline(trainer:ProgressiveTrainer, # a run (its `history`, `pool`,
                      C:float=1.0                 # inverse L2 strength of the logistic regression
                     ) -> list:
     "History-like records of a logistic regression trained time-forward on each meta-epoch's pool and weights."
-    pool, added, lab, X = np.asarray(trainer.pool), np.asarray(trainer.added), trainer.lab, np.asarray(X, float)
+    pool, added, lab, X = np.asarray(trainer.pool), np.asarray(trainer.added), trainer.lab, np.asarray(X,
+                                                                                                       float)
     out = []
     for r in trainer.history:
         tr_, v = pool[:r['n_train']], np.asarray(r['val_idx'], int)
@@ -156,17 +158,19 @@ class PermutedLabels:
     def block(self, i:int) -> np.ndarray: return self.samples.block(i)
 
 # %% ../../nbs/09f_progressive_japan.ipynb #541833cb
-def _frame(history:list, lab) -> pd.DataFrame:
-    "One row per validation sample: meta-epoch, day, label, score."
+def _frame(history:list, lab, times=None) -> pd.DataFrame:
+    "One row per validation sample: meta-epoch, label day (`times`, else the segment start), label, score."
     rows = [(r['me'], r['val_start'], i, s) for r in history for i, s in zip(r['val_idx'], r['val_score'])]
     f = pd.DataFrame(rows, columns=['me', 'val_start', 'idx', 'score'])
     f['y'] = np.asarray(lab)[f.idx.to_numpy(int)] if len(f) else []
+    ix = f.idx.to_numpy(int)
+    f['day'] = pd.to_datetime(np.asarray(times)[ix] if times is not None else f.val_start)
     return f
 
-def period_metrics(history:list, lab, periods:dict=PERIODS) -> pd.DataFrame:
-    "Accuracy, AUC, counts, Wilson and chance intervals per period (by validation segment start) and overall."
-    f = _frame(history, lab)
-    f['period'] = period_of(pd.to_datetime(f.val_start), periods)
+def period_metrics(history:list, lab, periods:dict=PERIODS, times=None) -> pd.DataFrame:
+    "Accuracy, AUC, counts, Wilson and chance intervals per period (by label day `times`, else segment start), overall."
+    f = _frame(history, lab, times)
+    f['period'] = period_of(f.day, periods)
     rows = []
     for p in [*periods, 'development 2000-2016', 'all']:
         g = f[f.period == p] if p in periods else f[f.period != list(periods)[-1]] if p.startswith('dev') else f
@@ -213,20 +217,22 @@ def study_run(samples,                 # `study_samples(...)`: its segment lengt
               seed:int=0) -> dict:     # sampler and weight seed (nulls: permutation seeds 1000, 1001, ...)
     "Samples -> progressive network -> time-forward baselines -> permutation nulls, tabulated per period."
     out, md = Path(out), int(samples.segment_days)
-    kw = dict(dict(min_segments=max(1, round(84/md)), snapshots=True), **(train_kw or {}), meta_days=md, seed=seed)
+    kw = dict(dict(min_segments=max(1, round(84/md)), snapshots=True), **(train_kw or {}), meta_days=md,
+              seed=seed)
     t0 = time.time()
     net = ProgressiveTrainer(samples, out/'network', **kw)
     net.run()
     t_net, t1 = time.time() - t0, time.time()
-    feats = block_features(samples, catalog)
+    feats, days = block_features(samples, catalog), net.meta.time.to_numpy()
     base = {k: forward_baseline(net, feats[c].to_numpy()) for k, c in BASELINES.items()}
-    tabs = {'network': period_metrics(net.history, net.lab, periods)}
-    tabs |= {k: period_metrics(h, net.lab, periods) for k, h in base.items()}
+    tabs = {'network': period_metrics(net.history, net.lab, periods, days)}
+    tabs |= {k: period_metrics(h, net.lab, periods, days) for k, h in base.items()}
     t_base, t2, nulls = time.time() - t1, time.time(), []
     for k in progress(range(n_null), desc='permutation null'):
-        tn = ProgressiveTrainer(PermutedLabels(samples, md, seed=1000 + k), out/f'null{k}', **dict(kw, snapshots=False))
+        tn = ProgressiveTrainer(PermutedLabels(samples, md, seed=1000 + k), out/f'null{k}', **dict(kw,
+                                                                                                   snapshots=False))
         tn.run()
-        nulls.append(period_metrics(tn.history, tn.lab, periods))
+        nulls.append(period_metrics(tn.history, tn.lab, periods, days))
     return dict(network=net, features=feats, baselines=base, tables=tabs, nulls=nulls, train_kw=kw,
                 null_band=null_band(nulls) if nulls else None,
                 times=dict(network_s=t_net, baselines_s=t_base, null_s_each=(time.time() - t2)/max(n_null, 1)))
@@ -259,7 +265,8 @@ def study_summary(res:dict,            # `study_run` result
     return _jsonable(dict(cfg=cfg or {}, train_cfg=net.cfg, times=res['times'], n_null=len(res['nulls']),
                 tables={k: t.to_dict('records') for k, t in res['tables'].items()},
                 null_band=res['null_band'].to_dict('records') if res['null_band'] is not None else [],
-                history=hist, base_scores={k: [r['val_score'] for r in h] for k, h in res['baselines'].items()},
+                history=hist, base_scores={k: [r['val_score'] for r in h] for k,
+                                           h in res['baselines'].items()},
                 val_meta=dict(idx=vi, label=m.label.tolist(), mag=m.mag.round(2).tolist(),
                               n_mean=m.n_mean.round(2).tolist(), time=[str(t.date()) for t in m.time]),
                 snapshots={str(k): d.round(4).values.tolist() for k, d in snaps.items()},
@@ -292,6 +299,25 @@ def compare_table(sm:dict) -> pd.DataFrame:
         out[f'{k}_acc'], out[f'{k}_auc'] = t.acc, t.auc
     return out
 
+# %% ../../nbs/09f_progressive_japan.ipynb #56559e5f
+def auc_difference(sm:dict,                 # `study_summary`
+                   baseline:str='all counts', # a key of `BASELINES`
+                   period:tuple|None=None,  # (first, end) label days (None: all)
+                   n_boot:int=1000, seed:int=0) -> dict:
+    "Network AUC minus `baseline` AUC on the same samples, with a meta-epoch bootstrap interval."
+    from seisnb.learn import bootstrap_ci, classification_metrics
+    hist, lab, vm = summary_history(sm)
+    rows = [(r['me'], i, s, b) for r, bs in zip(hist, sm['base_scores'][baseline])
+            for i, s, b in zip(r['val_idx'], r['val_score'], bs)]
+    f = pd.DataFrame(rows, columns=['me', 'idx', 'net', 'base'])
+    f['y'], f['day'] = lab[f.idx], vm.time.to_numpy()[f.idx]
+    if period is not None: f = f[(f.day >= pd.Timestamp(period[0])) & (f.day < pd.Timestamp(period[1]))]
+    auc = lambda y, s: classification_metrics(y, s)['roc_auc']
+    d = lambda y, a, b: auc(y, a) - auc(y, b)
+    y, a, b = f.y.to_numpy(), f.net.to_numpy(), f.base.to_numpy()
+    lo, hi = bootstrap_ci(d, y, a, b, n_boot=n_boot, seed=seed, groups=f.me.to_numpy())
+    return dict(baseline=baseline, n=len(f), auc_net=auc(y, a), auc_base=auc(y, b), diff=d(y, a, b), lo=lo, hi=hi)
+
 # %% ../../nbs/09f_progressive_japan.ipynb #ac0d9909
 def plot_segment_counts(sm:dict, ax=None, mark:str|None='2011-03-11'):
     "Fig. 3: EQ and nEQ samples per meta-epoch segment of a `study_summary` (the date `mark` as a line)."
@@ -302,5 +328,7 @@ def plot_segment_counts(sm:dict, ax=None, mark:str|None='2011-03-11'):
     ax.bar(t0, eq, width=s['meta_days'], color='C3', label='EQ', align='edge')
     ax.bar(t0, n - eq, bottom=eq, width=s['meta_days'], color='C0', alpha=0.6, label='nEQ', align='edge')
     if mark: ax.axvline(pd.Timestamp(mark), color='k', ls='--', lw=0.8)
-    ax.set_yscale('symlog', linthresh=10); ax.set_ylabel(f"samples per {s['meta_days']}-day segment")
-    ax.legend(fontsize=8); return ax.figure
+    ax.set_yscale('symlog', linthresh=10)
+    ax.set_ylabel(f"samples per {s['meta_days']}-day segment")
+    ax.legend(fontsize=8)
+    return ax.figure
