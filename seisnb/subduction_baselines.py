@@ -72,7 +72,7 @@ def feature_model(kind:str,         # 'hgb', 'hgb_k8', 'extra_trees', 'random_fo
                  ):
     "An unfitted scikit-learn classifier (pipeline) for the segment features, class-balanced."
     imp, bal = SimpleImputer(strategy='median'), 'balanced'
-    hgb = lambda: HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_leaf_nodes=15,
+    hgb = lambda: HistGradientBoostingClassifier(max_iter=60, learning_rate=0.1, max_leaf_nodes=15, max_bins=32,
                                                  l2_regularization=1.0, class_weight=bal, random_state=seed)
     forest = dict(n_estimators=n_trees, min_samples_leaf=2, class_weight=bal, random_state=seed, n_jobs=1)
     makers = {'hgb': lambda: hgb(), 'hgb_k8': lambda: make_pipeline(imp, SelectKBest(f_classif, k=8), hgb()),
@@ -163,7 +163,7 @@ def compare_models(table:pd.DataFrame,  # segment table
                    distances=(0, 300, 600), # exclusion distances, km
                    scenarios=range(5),  # test portions
                    seeds=(0,),          # seeds of the models with randomness
-                   within:bool=False,   # also the within-training score (first seed only)
+                   within:bool|list=False, # also the within-training score (first seed): True, or these models
                    progress_bar:bool|None=None, # progress bar (None: only in a terminal)
                    **kw,                # passed to `predict_split`
                   ) -> pd.DataFrame:
@@ -177,7 +177,7 @@ def compare_models(table:pd.DataFrame,  # segment table
             for seed in (seeds[:1] if name in DETERMINISTIC else seeds):
                 p = predict_split(name, table, feats, y, tr, te, seed=seed, **kw)
                 wf = np.nan
-                if within and seed == seeds[0]:
+                if (within is True or name in (within or ())) and seed == seeds[0]:
                     wf = within_training_f1(name, table, feats, y, tr, seed=seed, **kw)
                 f1 = classification_metrics(y[te], y_pred=p, n_classes=len(th) + 1)['macro_f1']
                 rows.append(dict(task=task, d_km=d, scenario=s, model=name, seed=seed, chance=chance, f1=f1,
