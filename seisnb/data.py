@@ -172,7 +172,7 @@ def dataset_available(name:str # dataset key in `DATASETS`
     return d is not None and all((d/k).is_file() for k in registered_files(name))
 
 # %% ../nbs/00b_data.ipynb #1be3244e
-_MOVED = {'map_axes': 'maps', 'natural_earth_dir': 'maps'}   # still imported from here (02, tools)
+_MOVED = {'natural_earth_dir': 'maps'}   # still named by tools/run_notebooks.py (as a fallback)
 
 # %% ../nbs/00b_data.ipynb #529574cf
 def __getattr__(name:str):
