@@ -102,7 +102,14 @@ def test_mixed_import_checker(tmp_path):
     fn.write_text(json.dumps(dict(cells=cells)))
     assert mixed_import_cells(fn) == ["cell 5 (uses ['y']): import os"]
 
-@pytest.mark.parametrize('page', [p for p in sidebar_entries() if (ROOT/'nbs'/p).exists()])
+# Chapters with such cells at 22:00 UTC on 2026-12-01: their docs pages fail nbdev's processing (owners: H2 00,
+# H4 05/05a, H5 08b, H6 09). Remove a chapter once its imports moved to the imports cell (an xpass says so).
+MIXED_TODO = {'00_catalog.ipynb', '05_detector.ipynb', '05a_detector_eval.ipynb', '08b_subduction_baselines.ipynb',
+              '09_progressive_training.ipynb'}
+
+@pytest.mark.parametrize('page', [pytest.param(p, marks=pytest.mark.xfail(
+    reason='imports mixed with code: the docs page fails nbdev processing', strict=False)) if p in MIXED_TODO else p
+    for p in sidebar_entries() if (ROOT/'nbs'/p).exists()])
 def test_no_cells_mixing_imports_and_code(page):
     bad = mixed_import_cells(ROOT/'nbs'/page)
     assert not bad, (f'{page}: cells that import and use variables of earlier ordinary cells; nbdev re-runs '
