@@ -8,6 +8,7 @@ import json, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
+import matplotlib.pyplot as plt
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -265,8 +266,8 @@ def study_summary(res:dict,            # `study_run` result
     return _jsonable(dict(cfg=cfg or {}, train_cfg=net.cfg, times=res['times'], n_null=len(res['nulls']),
                 tables={k: t.to_dict('records') for k, t in res['tables'].items()},
                 null_band=res['null_band'].to_dict('records') if res['null_band'] is not None else [],
-                history=hist, base_scores={k: [r['val_score'] for r in h] for k,
-                                           h in res['baselines'].items()},
+                history=hist, base_scores={k: [[round(x, 4) for x in r['val_score']] for r in h]
+                             for k, h in res['baselines'].items()},
                 val_meta=dict(idx=vi, label=m.label.tolist(), mag=m.mag.round(2).tolist(),
                               n_mean=m.n_mean.round(2).tolist(), time=[str(t.date()) for t in m.time]),
                 snapshots={str(k): d.round(4).values.tolist() for k, d in snaps.items()},
