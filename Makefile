@@ -50,8 +50,11 @@ check-sync: install
 nbdev-test: install
 	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing $(if $(NBDEV_FLAGS),--flags "$(NBDEV_FLAGS)")
 
+# The docs build check (tests/test_docs_build.py) executes every page a second time and re-imports torch for
+# nbdev's show_doc processing of each page; it runs in `make docs-check`, not here, so `make test` executes
+# each notebook once (under nbdev_test).
 pytest: install
-	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra; rc=$$?; \
+	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra --ignore=tests/test_docs_build.py; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi; exit $$rc
 
 test: install

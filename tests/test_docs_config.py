@@ -104,8 +104,7 @@ def test_mixed_import_checker(tmp_path):
 
 # Chapters with such cells at 22:00 UTC on 2026-12-01: their docs pages fail nbdev's processing (owners: H2 00,
 # H4 05/05a, H5 08b, H6 09). Remove a chapter once its imports moved to the imports cell (an xpass says so).
-MIXED_TODO = {'00_catalog.ipynb', '05_detector.ipynb', '05a_detector_eval.ipynb', '08b_subduction_baselines.ipynb',
-              '09_progressive_training.ipynb'}
+MIXED_TODO: set = set()
 
 @pytest.mark.parametrize('page', [pytest.param(p, marks=pytest.mark.xfail(
     reason='imports mixed with code: the docs page fails nbdev processing', strict=False)) if p in MIXED_TODO else p

@@ -78,7 +78,7 @@ def test_checker_on_examples(tmp_path):
 # Chapters whose opening still put the parameters cell before any prose at 22:00 UTC on 2026-12-01 (issue 13).
 # The fix is one command per chapter, by its owner or the lead: `python tools/fix_openings.py --apply nbs/X.ipynb`
 # then `nbdev_clean --fname nbs/X.ipynb`. Remove a chapter from this list once fixed (an xpass says so).
-OPENING_TODO = {p for p in CHAPTERS if p[:2].isdigit() and p != '09d_cli.ipynb'}
+OPENING_TODO: set = set()
 
 @pytest.mark.parametrize('page', [pytest.param(p, marks=pytest.mark.xfail(
     reason='opening not fixed yet: tools/fix_openings.py --apply', strict=False)) if p in OPENING_TODO else p

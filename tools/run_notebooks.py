@@ -18,13 +18,14 @@ NBS = ROOT/'nbs'
 
 # Papermill parameter sets (nbs/params/<name>.yaml) that the main job runs after the defaults,
 # as {name: (notebook stem, dataset it needs or None)}: the known-answer validation of the
-# progressive b-value network (planted drop vs null control), and the full real-data sweep of the
-# subduction classifier across exclusion distances where the megathrust table is available.
+# progressive b-value network (planted drop vs null control), the CI-scale live run of the b-value
+# forecaster on the real Japan catalog, and the full real-data sweep of the subduction classifier across
+# exclusion distances, each where its dataset is available. Longer user runs (nbs/params/05a_cv.yaml,
+# 06a_seeds.yaml, 08b_real.yaml, 09_japan.yaml, the *_paper.yaml sets) are run by hand with papermill.
 PARAM_SETS = {'09_planted': ('09e_progressive_known_answer', None),
               '09_null': ('09e_progressive_known_answer', None),
               '09_japan_ci': ('09f_progressive_japan', 'japan_usgs'),
-              '08_real': ('08_subduction', 'megathrust'),
-              '08b_real': ('08b_subduction_baselines', 'megathrust')}
+              '08_real': ('08_subduction', 'megathrust')}
 
 def param_set_available(name:str) -> bool:
     "True if the dataset parameter set `name` needs is in the local mirror (or it needs none)."
