@@ -332,8 +332,7 @@ def _jsonable(v):
 def clean_catalog(a) -> tuple[pd.DataFrame, dict]:
     "Read, homogenise and filter the catalog of the `seisnb catalog` arguments; the table and its report."
     from seisnb.catalog import filter_catalog, catalog_summary
-    try: from seisnb.magnitudes import homogenize_magnitudes
-    except ImportError: from seisnb.catalog import homogenize_magnitudes
+    from seisnb.magnitudes import homogenize_magnitudes
     df = read_any_catalog(a.catalog, a.format, **_read_kw(a))
     rep = dict(input=str(a.catalog), format=df.attrs['format'], n_read=len(df),
                read=dict(df.attrs.get('report', {})))
