@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse, importlib.util, inspect, json, os, sys
 from pathlib import Path
 import pandas as pd
+from .records import _jsonable as _record_json
 
 # %% auto #0
 __all__ = ['CATALOG_FORMATS', 'CliError', 'guess_catalog_format', 'read_any_catalog', 'parser', 'main', 'find_repo', 'cmd_run',
@@ -84,8 +85,8 @@ def _range(s:str) -> tuple:
 def _add_catalog_input(p):
     "Options every command that reads a catalog shares."
     p.add_argument('catalog',
-                   help='catalog file: QuakeML, FDSN text, ComCat CSV, EarthquakeNPP CSV, Gulia-Wiemer, or '
-                        'CSV')
+                   help='catalog file: QuakeML, FDSN text, ComCat CSV, EarthquakeNPP CSV, Gulia-Wiemer, '
+                        'or CSV')
     p.add_argument('--format', default='auto', choices=('auto',) + CATALOG_FORMATS,
                    help='input format (default: guess)')
     p.add_argument('--columns', type=_pairs,
@@ -95,33 +96,48 @@ def _add_catalog_input(p):
     p.add_argument('--mag-type',
                    help='quakeml: magnitude type to use; gulia_wiemer/earthquakenpp: the assumed type')
 
+
+# %% ../nbs/09d_cli.ipynb #6711aa5e
+def _subcommand(sub,               # the subparsers of `parser()`
+                name:str,          # command name; runs `cmd_<name>`
+                help:str,          # one line in `seisnb --help`
+                description:str):  # the text of `seisnb <name> --help`
+    "A subcommand's parser with `--debug`/`--quiet` and its command function."
+    p = sub.add_parser(name, parents=[_common(True)], help=help, description=description)
+    p.set_defaults(func=f'cmd_{name}')
+    return p
+
+def _add_io(p,                   # a subcommand's parser
+            out_help:str,        # help of the required output option
+            dest:str='out',      # its long name: --out, --store
+            catalog:bool=False): # first the catalog input and its format flags (`_add_catalog_input`)
+    "The input/output flags the catalog, bgrid, scan and sweep commands share: the catalog, `-o`."
+    if catalog: _add_catalog_input(p)
+    p.add_argument('-o', f'--{dest}', required=True, help=out_help)
+    return p
+
+
 # %% ../nbs/09d_cli.ipynb #657a663c
 def _run_parser(sub):
-    p = sub.add_parser('run', parents=[_common(True)],
-                       help='execute the notebooks headless (what `make run` does)',
-                       description='Execute every numbered notebook of a seisnb checkout with papermill into '
-                       'runs/<timestamp>/ (executed notebooks with inline figures, PNGs, metrics, '
-                       'summary.md).')
+    p = _subcommand(sub, 'run', 'execute the notebooks headless (what `make run` does)',
+                    'Execute every numbered notebook of a seisnb checkout with papermill into '
+                    'runs/<timestamp>/ (executed notebooks with inline figures, PNGs, metrics, summary.md).')
     p.add_argument('--only', nargs='+', metavar='STEM',
                    help='notebook stems to run, e.g. 01_bvalue 05_detector')
     p.add_argument('--out', help='run folder (default: <repo>/runs/<UTC timestamp>)')
     p.add_argument('--no-param-sets', action='store_true', help='skip the nbs/params/*.yaml parameter sets')
     p.add_argument('--repo',
                    help='the seisnb checkout (default: found from the working directory or the package)')
-    p.set_defaults(func='cmd_run')
+
 
 # %% ../nbs/09d_cli.ipynb #25464a97
 def _catalog_parser(sub):
-    p = sub.add_parser('catalog', parents=[_common(True)],
-                       help='read, validate, homogenise to Mw and filter a catalog; write a clean table',
-                       description='Read a catalog in any supported format, validate it, convert magnitudes '
-                                   'to Mw '
-                       '(Koehler et al. relations), filter it, and write a clean CSV plus a JSON report of '
-                       'every '
-                       'row dropped or changed.')
-    _add_catalog_input(p)
-    p.add_argument('-o', '--out', required=True,
-                   help='clean catalog CSV to write (the report goes to <out>.report.json)')
+    p = _subcommand(sub, 'catalog',
+                    'read, validate, homogenise to Mw and filter a catalog; write a clean table',
+                    'Read a catalog in any supported format, validate it, convert magnitudes to Mw (Koehler '
+                    'et al. relations), filter it, and write a clean CSV plus a JSON report of every row '
+                    'dropped or changed.')
+    _add_io(p, 'clean catalog CSV to write (the report goes to <out>.report.json)', catalog=True)
     p.add_argument('--no-homogenize', action='store_true', help='keep the magnitudes as read')
     p.add_argument('--unknown-mag', default='raise', choices=('raise', 'drop'),
                    help='unknown magnitude types')
@@ -131,7 +147,6 @@ def _catalog_parser(sub):
     p.add_argument('--start', help='first time kept (UTC, inclusive)')
     p.add_argument('--end', help='end time (UTC, exclusive)')
     p.add_argument('--min-mag', type=float, help='keep mag >= this')
-    p.set_defaults(func='cmd_catalog')
 
 def _range2(s:str) -> tuple:
     "'a,b,c,d' -> four floats."
@@ -142,15 +157,11 @@ def _range2(s:str) -> tuple:
 
 # %% ../nbs/09d_cli.ipynb #0ec1fafb
 def _bgrid_parser(sub):
-    p = sub.add_parser('bgrid', parents=[_common(True)],
-                       help='catalog -> daily b-value field on a grid (zarr store, resumable)',
-                       description='Compute the daily b-value and event-count field of Koehler et al. '
-                                   '(section 2.1) '
-                       'with seisnb.bgrid.compute_bgrid into a zarr store. Rerunning the same command after '
-                       'an '
-                       'interruption resumes: finished spatial chunks are kept.')
-    _add_catalog_input(p)
-    p.add_argument('-o', '--store', required=True, help='zarr store to write (e.g. japan_b.zarr)')
+    p = _subcommand(sub, 'bgrid', 'catalog -> daily b-value field on a grid (zarr store, resumable)',
+                    'Compute the daily b-value and event-count field of Koehler et al. (section 2.1) with '
+                    'seisnb.bgrid.compute_bgrid into a zarr store. Rerunning the same command after an '
+                    'interruption resumes: finished spatial chunks are kept.')
+    _add_io(p, 'zarr store to write (e.g. japan_b.zarr)', dest='store', catalog=True)
     p.add_argument('--r', type=float, default=0.6, help='stencil radius, degrees of arc (default 0.6)')
     p.add_argument('--t', type=int, default=365, help='stencil length, days (default 365)')
     p.add_argument('--estimator', default='bpositive',
@@ -169,44 +180,36 @@ def _bgrid_parser(sub):
     p.add_argument('--threads', type=int, help='threads without a client (default: all cores)')
     p.add_argument('--overwrite', action='store_true', help='replace a store computed with other parameters')
     p.add_argument('--netcdf', help='also export the field to this netCDF file')
-    p.set_defaults(func='cmd_bgrid')
 
 # %% ../nbs/09d_cli.ipynb #42bacfdd
 def _scan_parser(sub):
-    p = sub.add_parser('scan', parents=[_common(True)],
-                       help='run a saved detector over continuous waveforms -> UTC detection table',
-                       description='Scan MiniSEED/SAC files (one Stream per station, three components) or '
-                                   'the '
-                       'traces of a SeisBench folder (metadata.csv + waveforms.hdf5) with a detector saved '
-                       'by '
-                       'seisnb.detector.save_detector, and write one row per detection (UTC onset, offset, '
-                       'peak).')
+    p = _subcommand(sub, 'scan', 'run a saved detector over continuous waveforms -> UTC detection table',
+                    'Scan MiniSEED/SAC files (one Stream per station, three components) or the traces of a '
+                    'SeisBench folder (metadata.csv + waveforms.hdf5) with a detector saved by '
+                    'seisnb.detector.save_detector, and write one row per detection (UTC onset, offset, '
+                    'peak).')
     p.add_argument('inputs', nargs='+',
                    help='MiniSEED/SAC files (globs are expanded by the shell) or one SeisBench folder')
     p.add_argument('-m', '--model', required=True,
                    help='saved detector: the path given to save_detector (no extension)')
-    p.add_argument('-o', '--out', required=True, help='detections CSV to write')
+    _add_io(p, 'detections CSV to write')
     p.add_argument('--threshold', type=float, default=0.5, help='probability threshold (default 0.5)')
     p.add_argument('--min-windows', type=int, default=1,
                    help='consecutive windows above threshold (default 1)')
     p.add_argument('--stride', type=float, default=1., help='s between window starts (default 1)')
     p.add_argument('--resample', action='store_true', help="resample to the model's rate instead of refusing")
     p.add_argument('--batch', type=int, default=256, help='windows per forward pass')
-    p.set_defaults(func='cmd_scan')
 
 # %% ../nbs/09d_cli.ipynb #41a15447
 def _sweep_parser(sub):
-    p = sub.add_parser('sweep', parents=[_common(True)],
-                       help='subduction-segment classifier across exclusion distances (Graciosa et al.)',
-                       description='Train the segment classifier of seisnb.subduction for every task, '
-                                   'exclusion '
-                       'distance, test scenario and seed, and write the F1 table and its per-distance '
-                       'summary.')
+    p = _subcommand(sub, 'sweep',
+                    'subduction-segment classifier across exclusion distances (Graciosa et al.)',
+                    'Train the segment classifier of seisnb.subduction for every task, exclusion distance, '
+                    'test scenario and seed, and write the F1 table and its per-distance summary.')
     p.add_argument('--data', default='auto',
                    help="folder of <region>.csv, 'real' (the data mirror), 'synth', or "
                    "'auto' (real if present, default)")
-    p.add_argument('-o', '--out', required=True,
-                   help='folder for sweep.csv, summary.csv (and models with --save-models)')
+    _add_io(p, 'folder for sweep.csv, summary.csv (and models with --save-models)')
     p.add_argument('--tasks', default='2cls=8.0', type=_tasks,
                    help="task=thresholds;..., e.g. '2cls=8.0;3cls=6.4,8.3' (default 2cls=8.0)")
     p.add_argument('--distances', default='0,300,600', type=lambda s: [float(x) for x in s.split(',')],
@@ -215,7 +218,6 @@ def _sweep_parser(sub):
     p.add_argument('--seeds', type=int, default=1, help='training seeds 0..n-1 (default 1)')
     p.add_argument('--epochs', type=int, help='training epochs (default: the chapter\'s)')
     p.add_argument('--save-models', action='store_true', help='save every model under <out>/models')
-    p.set_defaults(func='cmd_sweep')
 
 def _tasks(s:str) -> dict:
     "'2cls=8.0;3cls=6.4,8.3' -> {'2cls': [8.0], '3cls': [6.4, 8.3]}."
@@ -321,12 +323,13 @@ def _log(a, msg:str):
 
 # %% ../nbs/09d_cli.ipynb #fed698b3
 def _jsonable(v):
-    if isinstance(v, dict): return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
-    if hasattr(v, 'item') and getattr(v, 'ndim', 1) == 0: return v.item()
-    if isinstance(v, (pd.Timestamp, pd.Timedelta)): return str(v)
-    if hasattr(v, 'tolist'): return v.tolist()
-    return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+    "`seisnb.records._jsonable`, then what JSON cannot hold as a list (`tolist`) or a string (reports only)."
+    v = _record_json(v)
+    if isinstance(v, dict): return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list): return [_jsonable(x) for x in v]
+    if isinstance(v, (str, int, float, bool, type(None))): return v
+    return _jsonable(v.tolist()) if hasattr(v, 'tolist') else str(v)
+
 
 # %% ../nbs/09d_cli.ipynb #08994047
 def clean_catalog(a) -> tuple[pd.DataFrame, dict]:

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from fastai.learner import Learner
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
-from fastai.optimizer import Adam, SGD
+from fastai.optimizer import Adam, SGD, OptimWrapper
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.tracker import TrackerCallback
 from fastai.callback.progress import ProgressCallback
@@ -24,7 +24,7 @@ from .data import sha256
 
 # %% auto #0
 __all__ = ['set_seed', 'get_device', 'toy_classification', 'ArrayDS', 'ArrayDL', 'array_dls', 'SamplerDL', 'dataset_dls',
-           'BestModel', 'fit', 'predict', 'classification_metrics', 'chance_interval', 'wilson', 'mcnemar',
+           'BestModel', 'learner', 'fit', 'predict', 'classification_metrics', 'chance_interval', 'wilson', 'mcnemar',
            'bootstrap_ci', 'n_params', 'save_model', 'load_sidecar', 'load_model']
 
 # %% ../nbs/00c_learn.ipynb #d98b28a8
@@ -195,6 +195,7 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
                 sampler=None,        # torch Sampler over `train_ds` (replaces shuffling)
                 device=None,         # see `get_device`
                 num_workers:int=0,   # worker processes (0: in the main process)
+                drop_last:bool|None=None, # drop the last partial training batch (None: when len(train_ds) > bs)
                ) -> DataLoaders:
     "fastai DataLoaders over two torch Datasets."
     for name, ds in (('train_ds', train_ds), ('valid_ds', valid_ds)):
@@ -203,7 +204,8 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
         if len(ds) == 0: raise ValueError(f"{name} is empty; expected at least one sample")
     dev, st = get_device(device), random.getstate()
     random.seed(seed)  # fastai's DataLoader draws its shuffling generator from python's `random`
-    trn = SamplerDL(train_ds, sampler=sampler, bs=bs, shuffle=sampler is None, drop_last=len(train_ds) > bs,
+    if drop_last is None: drop_last = len(train_ds) > bs
+    trn = SamplerDL(train_ds, sampler=sampler, bs=bs, shuffle=sampler is None, drop_last=drop_last,
                     num_workers=num_workers, device=dev)
     random.setstate(st)
     val = DataLoader(valid_ds, bs=valid_bs, num_workers=num_workers, device=dev)
@@ -217,7 +219,8 @@ class BestModel(TrackerCallback):
                  patience:int|None=None,         # epochs without improvement before stopping (None: never)
                  restore:bool=True,              # load the best weights after fitting
                  min_delta:float=0.,             # smallest change that counts as an improvement
-                 comp=None):                     # np.less / np.greater (None: less for losses and errors)
+                 comp=None):                     # np.less / np.greater (None: less for loss, error, mse, mae)
+        if comp is None and any(s in monitor for s in ('loss', 'error', 'mse', 'mae')): comp = np.less
         super().__init__(monitor=monitor, comp=comp, min_delta=min_delta)
         self.patience, self.restore = patience, restore
 
@@ -252,14 +255,45 @@ def after_fit(self:BestModel):
     if self.restore and self.best_state is not None: self.model.load_state_dict(self.best_state)
 
 # %% ../nbs/00c_learn.ipynb #341a597a
-_OPTS = {'adam': Adam, 'sgd': SGD}
+def _torch_adam(params, lr, mom=0.9, wd=0., sqr_mom=0.999, **kw):
+    "torch.optim.Adam in fastai's `OptimWrapper`: the arithmetic of a plain torch training loop."
+    return OptimWrapper(params, opt=torch.optim.Adam, lr=lr, betas=(mom, sqr_mom), weight_decay=wd, **kw)
+
+_OPTS = {'adam': Adam, 'sgd': SGD, 'torch_adam': _torch_adam}
 _SCHEDULES = ('const', 'one_cycle')
 
-def _opt_func(opt:str, mom:float):
-    "fastai optimiser function for `opt` with momentum `mom`."
+def _opt_func(opt:str, mom:float, wd:float=0., **opt_kw):
+    "fastai optimiser function for `opt` with momentum `mom`, weight decay `wd` and further arguments `opt_kw`."
     if opt not in _OPTS: raise ValueError(f"opt={opt!r}; expected one of {sorted(_OPTS)}")
     f = _OPTS[opt]
-    return lambda params, lr, **kw: f(params, lr, mom=mom, **kw)
+    return lambda params, lr, **kw: f(params, lr, mom=mom, wd=wd, **opt_kw, **kw)
+
+
+# %% ../nbs/00c_learn.ipynb #dfaced44
+def learner(model:nn.Module,       # the network (fastai moves it to the DataLoaders' device when fitting)
+            dls:DataLoaders,       # from `array_dls` or `dataset_dls`; assign `learn.dls` to train on new data
+            loss_func,             # e.g. nn.CrossEntropyLoss(), nn.BCEWithLogitsLoss(), nn.MSELoss()
+            lr:float,              # learning rate (the peak with 'one_cycle')
+            opt:str='adam',        # 'adam', 'sgd' (fastai's) or 'torch_adam' (torch.optim.Adam)
+            mom:float=0.9,         # momentum (Adam's beta1)
+            wd:float=0.,           # weight decay (decoupled, fastai's default, unless opt_kw has decouple_wd=False)
+            opt_kw:dict|None=None, # further optimiser arguments, e.g. dict(sqr_mom=0.999, eps=1e-8)
+            wd_bn_bias:bool=False, # also decay batch-norm and bias parameters
+            progress:bool=False,   # show fastai's progress bar and epoch table
+            seed:int|None=None,    # `set_seed` first (None: leave the generators as they are)
+            cbs=(),                # fastai callbacks
+            metrics=(),            # fastai metrics, e.g. `fastai.metrics.accuracy`
+           ) -> Learner:
+    "The fastai `Learner` every seisnb study trains with: its optimiser, callbacks and device; quiet by default."
+    if not lr > 0: raise ValueError(f"lr={lr!r}; expected a positive learning rate")
+    if seed is not None: set_seed(seed)
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=_opt_func(opt, mom, wd, **(opt_kw or {})), lr=lr,
+                    wd=wd, wd_bn_bias=wd_bn_bias, metrics=list(metrics), cbs=list(cbs))
+    if not progress:
+        learn.remove_cb(ProgressCallback)
+        learn.logger = lambda *a, **k: None
+    return learn
+
 
 # %% ../nbs/00c_learn.ipynb #968d8187
 def fit(model:nn.Module,          # the network (moved to the DataLoaders' device)
@@ -267,9 +301,10 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
         loss_func,                # e.g. nn.CrossEntropyLoss(), nn.BCEWithLogitsLoss()
         epochs:int,               # maximum number of epochs
         lr:float,                 # learning rate (the peak with 'one_cycle')
-        opt:str='adam',           # 'adam' or 'sgd'
+        opt:str='adam',           # 'adam', 'sgd' or 'torch_adam' (see `learner`)
         mom:float=0.9,            # momentum (Adam's beta1); one_cycle cycles it itself
         wd:float=0.,              # weight decay (decoupled, as fastai's default)
+        opt_kw:dict|None=None,    # further optimiser arguments (see `learner`)
         schedule:str='const',     # 'const' or 'one_cycle'
         patience:int|None=None,   # early stopping after this many epochs without improvement (None: off)
         monitor:str='valid_loss', # recorded value to watch (a loss, or a metric's name)
@@ -283,14 +318,9 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
     if schedule not in _SCHEDULES: raise ValueError(f"schedule={schedule!r}; expected one of {_SCHEDULES}")
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
         raise ValueError(f"epochs={epochs!r}; expected an integer >= 1")
-    if not lr > 0: raise ValueError(f"lr={lr!r}; expected a positive learning rate")
-    if seed is not None: set_seed(seed)
     best = BestModel(monitor, patience, restore_best)
-    learn = Learner(dls, model, loss_func=loss_func, opt_func=_opt_func(opt, mom), lr=lr, wd=wd,
-                    metrics=list(metrics), cbs=[best, *cbs])
-    if not progress:
-        learn.remove_cb(ProgressCallback)
-        learn.logger = lambda *a, **k: None
+    learn = learner(model, dls, loss_func, lr, opt=opt, mom=mom, wd=wd, opt_kw=opt_kw, progress=progress, seed=seed,
+                    cbs=[best, *cbs], metrics=metrics)
     if schedule == 'one_cycle': learn.fit_one_cycle(epochs, lr)
     else: learn.fit(epochs, lr)
     learn.seed = seed if seed is not None else _last_seed   # the seed this run started from

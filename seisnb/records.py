@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, sys, json, math, time, logging, warnings
 from pathlib import Path
 import numpy as np
+import pandas as pd
 from tqdm.auto import tqdm
 from tqdm import TqdmWarning, tqdm as tqdm_text
 from fastcore.basics import patch
@@ -61,14 +62,17 @@ def progress(iterable=None,          # what to iterate over
 
 # %% ../nbs/00e_records.ipynb #89f71559
 def _jsonable(v):
-    "`v` with numpy scalars and arrays (and paths) turned into JSON types."
+    "`v` with numpy scalars and arrays, paths and times (pandas, numpy datetime64) turned into JSON types."
+    if v is pd.NaT or isinstance(v, (pd.Timestamp, pd.Timedelta, np.datetime64, np.timedelta64)):
+        return str(v)
     if isinstance(v, (np.floating, np.integer, np.bool_)): return v.item()
-    if isinstance(v, np.ndarray): return v.tolist()
+    if isinstance(v, np.ndarray): return v.astype(str).tolist() if v.dtype.kind in 'mM' else v.tolist()
     if isinstance(v, Path): return str(v)
     if isinstance(v, dict): return {str(k): _jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
     if hasattr(v, 'item') and callable(v.item) and getattr(v, 'ndim', 1) == 0: return v.item()
     return v
+
 
 # %% ../nbs/00e_records.ipynb #c48bbd86
 def _is_range(b) -> bool:

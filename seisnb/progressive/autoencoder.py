@@ -6,7 +6,10 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 import torch, torch.nn as nn, torch.nn.functional as F
+from fastai.learner import Metric
+from ..learn import set_seed, get_device, dataset_dls, fit
 from .trainer import to_days
+
 
 # %% auto #0
 __all__ = ['BAutoencoder', 'ae_maps', 'train_autoencoder', 'ErrorBlocks']
@@ -58,51 +61,68 @@ def ae_maps(samples,               # BlockSamples-like
         out.append(b[rng.integers(0, len(b), k)])
     return np.nan_to_num(np.concatenate(out), nan=0.0).astype(np.float32)
 
-def train_autoencoder(maps:np.ndarray,   # (N, H, W) training maps
-                      max_epochs:int=500,  # epochs at most
-                      patience:int=50,     # stop after this many epochs without a better validation MSE
-                      bs:int=64,           # batch size, maps
-                      lr:float=1e-3,       # Adam learning rate
-                      val_frac:float=0.2,  # share of maps held out for early stopping
-                      seed:int=0,          # split, shuffling and initialisation seed
-                      model=None) -> tuple: # a `BAutoencoder` to train (None: a new one)
-    "Train `BAutoencoder` with MSE and early stopping; return (model with the best weights, per-epoch losses DataFrame)."
+
+# %% ../../nbs/09b_progressive_autoencoder.ipynb #c72b9b37
+class _PairDS(torch.utils.data.Dataset):
+    "Items `(x[i], x[i])`: input and target of an autoencoder."
+    def __init__(self, x): self.x = x
+    def __len__(self): return len(self.x)
+    def __getitem__(self, i): return self.x[i], self.x[i]
+
+class _Perms:
+    "Sampler: one `torch.randperm(n)` from generator `g` per epoch."
+    def __init__(self, n:int, g:torch.Generator): self.n, self.g = n, g
+    def __len__(self): return self.n
+    def __iter__(self): return iter(torch.randperm(self.n, generator=self.g).tolist())
+
+class _WholeMSE(Metric):
+    "MSE reconstructing all of `x` in one forward pass, read after each epoch's validation (eval mode)."
+    def __init__(self, model, x, name:str): self.model, self.x, self._name = model, x, name
+    @property
+    def name(self): return self._name
+    @property
+    def value(self):
+        with torch.no_grad(): return float(F.mse_loss(self.model(self.x), self.x))
+
+
+# %% ../../nbs/09b_progressive_autoencoder.ipynb #768a4464
+def train_autoencoder(maps:np.ndarray,    # (N, H, W) training maps
+                      max_epochs:int=500, # epochs at most
+                      patience:int=50,    # stop after this many epochs without a better validation MSE
+                      bs:int=64,          # batch size, maps
+                      lr:float=1e-3,      # Adam learning rate
+                      val_frac:float=0.2, # share of maps held out for early stopping
+                      seed:int=0,         # split, shuffling and initialisation seed
+                      model=None,         # a `BAutoencoder` to train (None: a new one)
+                      device=None,        # see `seisnb.learn.get_device`
+                     ) -> tuple:
+    "Train a `BAutoencoder` with MSE and early stopping; return (model with the best weights, per-epoch MSE)."
     if maps.ndim != 3: raise ValueError(f"maps must be (N, H, W); got shape {maps.shape}")
     g = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
+    set_seed(seed)
     x = torch.as_tensor(maps, dtype=torch.float32)
     perm = torch.randperm(len(x), generator=g)
     nv = max(1, int(round(val_frac*len(x))))
     xv, xt = x[perm[:nv]], x[perm[nv:]]
-    ae = model or BAutoencoder()
-    opt = torch.optim.Adam(ae.parameters(), lr=lr)
-    best, best_sd, wait, rows = float('inf'), None, 0, []
-    for ep in range(max_epochs):
-        ae.train()
-        for k in torch.randperm(len(xt), generator=g).split(bs):
-            opt.zero_grad()
-            l = F.mse_loss(ae(xt[k]), xt[k])
-            l.backward()
-            opt.step()
-        ae.eval()
-        with torch.no_grad():
-            vl = float(F.mse_loss(ae(xv), xv))
-            tl = float(F.mse_loss(ae(xt), xt))
-        rows.append(dict(epoch=ep, train_mse=tl, valid_mse=vl))
-        if vl < best: best, best_sd, wait = vl, {k: v.clone() for k, v in ae.state_dict().items()}, 0
-        else:
-            wait += 1
-            if wait >= patience: break
-    ae.load_state_dict(best_sd)
-    ae.eval()
-    return ae, pd.DataFrame(rows)
+    ae, dev = model or BAutoencoder(), get_device(device)
+    dls = dataset_dls(_PairDS(xt), _PairDS(xv), bs=bs, sampler=_Perms(len(xt), g), drop_last=False, device=dev)
+    mets = [_WholeMSE(ae, xt.to(dev), 'train_mse'), _WholeMSE(ae, xv.to(dev), 'valid_mse')]
+    learn = fit(ae, dls, nn.MSELoss(), max_epochs, lr, opt='torch_adam', patience=patience, monitor='valid_mse',
+                metrics=mets)
+    names = list(learn.recorder.metric_names[1:-1])
+    log = pd.DataFrame(learn.recorder.values, columns=names)[['train_mse', 'valid_mse']]
+    return ae.eval(), log.rename_axis('epoch').reset_index()
 
+
+# %% ../../nbs/09b_progressive_autoencoder.ipynb #566f74af
 class ErrorBlocks:
-    "BlockSamples-like view whose blocks are the autoencoder's reconstruction errors (reconstruction - input) of every map."
+    "BlockSamples-like view whose blocks are the autoencoder's reconstruction errors (reconstruction - input)."
     def __init__(self, samples,        # BlockSamples-like with (T, H, W) blocks of b-values
                  ae:BAutoencoder):     # trained autoencoder (H and W divisible by 2**ae.n)
         self.samples, self.ae, self.meta = samples, ae.eval(), samples.meta
     def __len__(self): return len(self.samples)
     def block(self, i:int) -> np.ndarray:
         b = torch.as_tensor(np.nan_to_num(np.asarray(self.samples.block(i), np.float32), nan=0.0))
-        with torch.no_grad(): return (self.ae(b) - b).numpy()
+        b = b.to(next(self.ae.parameters()).device)
+        with torch.no_grad(): return (self.ae(b) - b).cpu().numpy()
+

@@ -32,7 +32,7 @@ JAPAN_BOX = (135., 146., 35., 46.)   # (lon_min, lon_max, lat_min, lat_max), deg
 def japan_catalog(path=None,            # the CSV (None: the data mirror, `seisnb.data.fetch`)
                   box:tuple=JAPAN_BOX   # (lon_min, lon_max, lat_min, lat_max), degrees; half-open
                  ) -> pd.DataFrame:
-    "USGS ComCat Japan in the paper's box: magnitudes taken as M_W (untyped) on a 0.1 grid; no depth (no depth cut)."
+    "USGS ComCat Japan in the paper's box: magnitudes taken as M_W (untyped) on a 0.1 grid; no depth cut."
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*no depth.*')
         cat = read_japan_usgs(path, mag_type='Mw')
@@ -42,8 +42,9 @@ def japan_catalog(path=None,            # the CSV (None: the data mirror, `seisn
     binned = bin_magnitudes(out.mag.to_numpy(), 0.1)
     n_off = int((np.abs(binned - out.mag.to_numpy()) > 1e-9).sum())
     out['mag'] = binned
-    out.attrs.update(cat.attrs, box=list(box), n_outside_box=int((~keep).sum()), magnitude='taken as Mw (untyped)',
-                     depth='absent: no depth selection possible', n_mag_rebinned_0p1=n_off)
+    out.attrs.update(cat.attrs, box=list(box), n_outside_box=int((~keep).sum()),
+                     magnitude='taken as Mw (untyped)', depth='absent: no depth selection possible',
+                     n_mag_rebinned_0p1=n_off)
     return out
 
 # %% ../../nbs/09f_progressive_japan.ipynb #69acfbfa
@@ -68,8 +69,8 @@ def study_samples(catalog:pd.DataFrame,     # seisnb catalog (e.g. `japan_catalo
     "EQ (M >= 5) and nEQ blocks of the study span, balanced in meta-epoch segments (`BlockSamples`)."
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter('always')
-        s = make_samples(catalog, store, m_eq=5.0, m_lim=m_lim, block=block, per_eq=per_eq, segment_days=meta_days,
-                         seed=seed, verbose=False)
+        s = make_samples(catalog, store, m_eq=5.0, m_lim=m_lim, block=block, per_eq=per_eq,
+                         segment_days=meta_days, seed=seed, verbose=False)
     for w in ws: logger.info(f'make_samples: {w.message}')
     t = s.meta.time
     out = s.subset(((t >= span[0]) & (t <= pd.Timestamp(span[1]) + pd.Timedelta(hours=23))).to_numpy())
@@ -89,12 +90,13 @@ def _box_counts(samples, catalog:pd.DataFrame, days:int) -> np.ndarray:
     for k in range(len(m)):
         y0, x0 = lat_c[i0[k]] - res/2, lon_c[j0[k]] - res/2
         sl = slice(a[k], b[k])
-        out[k] = int(((la[sl] >= y0) & (la[sl] < y0 + samples.H*res) & (lo[sl] >= x0) & (lo[sl] < x0 + samples.W*res)).sum())
+        in_lat = (la[sl] >= y0) & (la[sl] < y0 + samples.H*res)
+        out[k] = int((in_lat & (lo[sl] >= x0) & (lo[sl] < x0 + samples.W*res)).sum())
     return out
 
 # %% ../../nbs/09f_progressive_japan.ipynb #3766dade
 def _central_b(samples, centre:int=4, recent:int=30) -> np.ndarray:
-    "(N, 2): mean defined b (> 0) of the central `centre` x `centre` cells over the block and its last `recent` days."
+    "(N, 2): mean b (> 0) of the central `centre` x `centre` cells over the block, its last `recent` days."
     out = np.full((len(samples), 2), np.nan)
     c0, c1 = samples.H//2 - centre//2, samples.W//2 - centre//2
     for i in range(len(samples)):
@@ -106,7 +108,7 @@ def _central_b(samples, centre:int=4, recent:int=30) -> np.ndarray:
     return out
 
 def block_features(samples, catalog:pd.DataFrame, recent_days:int=30) -> pd.DataFrame:
-    "Per-sample features with no b-value pattern: event support, recent and block event counts, central b level."
+    "Per-sample features without b-value pattern: event support, recent and block event counts, central b."
     nm = samples.meta.n_mean.to_numpy(float)
     b = _central_b(samples, recent=recent_days)
     return pd.DataFrame(dict(log_n_mean=np.log1p(nm), few_events=(nm < 10).astype(float),
@@ -123,7 +125,7 @@ def forward_baseline(trainer:ProgressiveTrainer, # a run (its `history`, `pool`,
                      X:np.ndarray,               # (N, k) features of all samples
                      C:float=1.0                 # inverse L2 strength of the logistic regression
                     ) -> list:
-    "History-like records of a logistic regression trained time-forward on each meta-epoch's pool and weights."
+    "History-like records of a logistic regression trained time-forward on each meta-epoch's pool, weights."
     pool, added, lab, X = np.asarray(trainer.pool), np.asarray(trainer.added), trainer.lab, np.asarray(X,
                                                                                                        float)
     out = []
@@ -169,22 +171,24 @@ def _frame(history:list, lab, times=None) -> pd.DataFrame:
     return f
 
 def period_metrics(history:list, lab, periods:dict=PERIODS, times=None) -> pd.DataFrame:
-    "Accuracy, AUC, counts, Wilson and chance intervals per period (by label day `times`, else segment start), overall."
+    "Accuracy, AUC, counts, Wilson and chance intervals per period (label day `times`, else segment start)."
     f = _frame(history, lab, times)
     f['period'] = period_of(f.day, periods)
     rows = []
     for p in [*periods, 'development 2000-2016', 'all']:
-        g = f[f.period == p] if p in periods else f[f.period != list(periods)[-1]] if p.startswith('dev') else f
+        if p in periods: g = f[f.period == p]
+        else: g = f[f.period != list(periods)[-1]] if p.startswith('dev') else f
         if not len(g): continue
         m, n = binary_metrics(g.y, g.score), len(g)
         p0 = max(g.y.mean(), 1 - g.y.mean())
-        rows.append(dict(period=p, n=n, n_eq=int(g.y.sum()), n_meta=int(g.me.nunique()), acc=m['acc'], auc=m['auc'],
+        rows.append(dict(period=p, n=n, n_eq=int(g.y.sum()), n_meta=int(g.me.nunique()), acc=m['acc'],
+                         auc=m['auc'],
                          acc_lo=wilson(m['n_correct'], n)[0], acc_hi=wilson(m['n_correct'], n)[1],
                          chance_lo=chance_interval(n, p0)[0], chance_hi=chance_interval(n, p0)[1]))
     return pd.DataFrame(rows)
 
 def null_band(tables:list, level:float=0.95) -> pd.DataFrame:
-    "Per-period mean and central `level` range of accuracy and AUC over permutation-null `period_metrics` tables."
+    "Per-period mean and central `level` range of accuracy and AUC over permutation-null `period_metrics`."
     t = pd.concat(tables, keys=range(len(tables)), names=['rep']).reset_index(level=0)
     q = [(1 - level)/2, (1 + level)/2]
     g = t.groupby('period', sort=False)
@@ -204,8 +208,8 @@ def japan_store(r:float,                 # stencil radius, degrees
     from seisnb.bgrid import compute_bgrid, bgrid_path
     p = bgrid_path(root, r, t)
     start = (pd.Timestamp(first_label) - pd.Timedelta(days=int(T) + 1)).date()
-    compute_bgrid(catalog, r=float(r), t=int(t), lon=box[:2], lat=box[2:], res=0.1, delta_m=0.1, start=str(start),
-                  end=str(catalog.time.max().date()), store=p, progress=False, n_threads=1)
+    compute_bgrid(catalog, r=float(r), t=int(t), lon=box[:2], lat=box[2:], res=0.1, delta_m=0.1,
+                  start=str(start), end=str(catalog.time.max().date()), store=p, progress=False, n_threads=1)
     return str(p)
 
 # %% ../../nbs/09f_progressive_japan.ipynb #e34cb61a
@@ -230,13 +234,14 @@ def study_run(samples,                 # `study_samples(...)`: its segment lengt
     tabs |= {k: period_metrics(h, net.lab, periods, days) for k, h in base.items()}
     t_base, t2, nulls = time.time() - t1, time.time(), []
     for k in progress(range(n_null), desc='permutation null'):
-        tn = ProgressiveTrainer(PermutedLabels(samples, md, seed=1000 + k), out/f'null{k}', **dict(kw,
-                                                                                                   snapshots=False))
+        tn = ProgressiveTrainer(PermutedLabels(samples, md, seed=1000 + k), out/f'null{k}',
+                                **dict(kw, snapshots=False))
         tn.run()
         nulls.append(period_metrics(tn.history, tn.lab, periods, days))
     return dict(network=net, features=feats, baselines=base, tables=tabs, nulls=nulls, train_kw=kw,
                 null_band=null_band(nulls) if nulls else None,
-                times=dict(network_s=t_net, baselines_s=t_base, null_s_each=(time.time() - t2)/max(n_null, 1)))
+                times=dict(network_s=t_net, baselines_s=t_base,
+                           null_s_each=(time.time() - t2)/max(n_null, 1)))
 
 # %% ../../nbs/09f_progressive_japan.ipynb #b1ee77f5
 def search_samples(cfg:dict,                 # grid row (uses m_lim, meta_days)
@@ -249,7 +254,8 @@ def search_samples(cfg:dict,                 # grid row (uses m_lim, meta_days)
 
 # %% ../../nbs/09f_progressive_japan.ipynb #5f92f21a
 _SCALARS = ('me', 'segment', 'val_start', 'n_train', 'n_train_eq', 'n_new', 'n_new_eq', 'neq_shortfall', 'n',
-            'n_correct', 'n_val_eq', 'acc', 'auc', 'wc_total', 'wc_block', 'wc_block_norm', 'wall_s', 'device')
+            'n_correct', 'n_val_eq', 'acc', 'auc', 'wc_total', 'wc_block', 'wc_block_norm', 'wall_s',
+            'device')
 
 def study_summary(res:dict,            # `study_run` result
                   cfg:dict|None=None,  # run parameters to keep with it
@@ -257,7 +263,8 @@ def study_summary(res:dict,            # `study_run` result
                  ) -> dict:
     "A JSON-ready summary of a `study_run` result, enough for the tables and figures of this chapter."
     net = res['network']
-    hist = [{k: r[k] for k in _SCALARS if k in r} | dict(val_idx=r['val_idx'], val_score=[round(x, 4) for x in r['val_score']])
+    hist = [{k: r[k] for k in _SCALARS if k in r}
+            | dict(val_idx=r['val_idx'], val_score=[round(x, 4) for x in r['val_score']])
             for r in net.history]
     vi = sorted({i for r in net.history for i in r['val_idx']})
     m = net.meta.iloc[vi]
@@ -280,14 +287,14 @@ def summary_history(sm:dict) -> tuple:
     vm = sm['val_meta']
     lab = np.zeros(max(vm['idx']) + 1 if vm['idx'] else 0, int)
     lab[vm['idx']] = vm['label']
-    meta = pd.DataFrame(dict(label=vm['label'], mag=vm['mag'], n_mean=vm['n_mean'], time=pd.to_datetime(vm['time'])),
-                        index=vm['idx'])
+    meta = pd.DataFrame(dict(label=vm['label'], mag=vm['mag'], n_mean=vm['n_mean'],
+                             time=pd.to_datetime(vm['time'])), index=vm['idx'])
     full = pd.DataFrame(index=range(len(lab)), columns=meta.columns)
     full.loc[meta.index] = meta
     return sm['history'], lab, full.astype(dict(label=float, mag=float, n_mean=float))
 
 def compare_table(sm:dict) -> pd.DataFrame:
-    "Per period: samples, EQ, the network's and the baselines' accuracy / AUC, the null band and chance interval."
+    "Per period: samples, EQ, the network's and baselines' accuracy / AUC, the null band, chance interval."
     net = pd.DataFrame(sm['tables']['network']).set_index('period')
     out = net[['n', 'n_eq', 'n_meta', 'acc', 'auc', 'chance_lo', 'chance_hi']].rename(
         columns=dict(acc='net_acc', auc='net_auc'))
@@ -317,7 +324,8 @@ def auc_difference(sm:dict,                 # `study_summary`
     d = lambda y, a, b: auc(y, a) - auc(y, b)
     y, a, b = f.y.to_numpy(), f.net.to_numpy(), f.base.to_numpy()
     lo, hi = bootstrap_ci(d, y, a, b, n_boot=n_boot, seed=seed, groups=f.me.to_numpy())
-    return dict(baseline=baseline, n=len(f), auc_net=auc(y, a), auc_base=auc(y, b), diff=d(y, a, b), lo=lo, hi=hi)
+    return dict(baseline=baseline, n=len(f), auc_net=auc(y, a), auc_base=auc(y, b), diff=d(y, a, b), lo=lo,
+                hi=hi)
 
 # %% ../../nbs/09f_progressive_japan.ipynb #ac0d9909
 def plot_segment_counts(sm:dict, ax=None, mark:str|None='2011-03-11'):

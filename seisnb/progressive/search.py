@@ -43,10 +43,10 @@ def build_trainer(cfg:dict,              # grid row: b_radius, b_window, m_lim, 
                   train_kw:dict|None=None, # further `ProgressiveTrainer` arguments
                   ae_kw:dict|None=None   # `ae_maps` / `train_autoencoder` arguments
                  ) -> ProgressiveTrainer:
-    "Samples of configuration `cfg` (through the autoencoder when cfg['autoencoder']) and their `ProgressiveTrainer` in `out`."
+    "Samples of `cfg` (through the autoencoder if cfg['autoencoder']), their `ProgressiveTrainer` in `out`."
     train_kw, ae_kw = dict(train_kw or {}), dict(ae_kw or {})
     samples = samples_fn(cfg, store)
-    if cfg['autoencoder']:       # maps only from before the first validation segment: no leakage through the autoencoder
+    if cfg['autoencoder']:   # maps only from before the first validation segment: no leakage through the AE
         start = to_days(samples.meta.time.min())[0]
         cut = start + np.timedelta64(int(cfg['meta_days']) * int(train_kw.get('min_segments', 6)), 'D')
         ae, _ = train_autoencoder(ae_maps(samples, ae_kw.pop('n_maps', 2000), before=cut,
@@ -54,12 +54,12 @@ def build_trainer(cfg:dict,              # grid row: b_radius, b_window, m_lim, 
         samples = ErrorBlocks(samples, ae)
     return ProgressiveTrainer(samples, out, meta_days=int(cfg['meta_days']), loss=cfg['loss'], **train_kw)
 
-def run_config(cfg:dict,              # one grid row: config, b_radius, b_window, m_lim, loss, meta_days, autoencoder
+def run_config(cfg:dict,              # grid row: config, b_radius, b_window, m_lim, loss, meta_days, ...
                store,                 # what `store_fn` returned for (b_radius, b_window), or None
                samples_fn,            # (cfg, store) -> BlockSamples-like
                out_root,              # each configuration trains in out_root/<config>
                train_kw:dict|None=None, # further `ProgressiveTrainer` arguments (epochs, c_out, lr, ...)
-               ae_kw:dict|None=None,  # `ae_maps` / `train_autoencoder` arguments (n_maps, max_epochs, patience)
+               ae_kw:dict|None=None,  # `ae_maps` / `train_autoencoder` arguments (n_maps, max_epochs, ...)
                threads:int=1) -> dict:
     "Run one configuration of the search end to end; return its summary and per-meta-epoch accuracy record."
     torch.set_num_threads(threads)
@@ -73,8 +73,10 @@ def run_config(cfg:dict,              # one grid row: config, b_radius, b_window
     h = tr.history_df()
     return dict(cfg, n_meta=len(h), n_skipped=len(tr.skipped), n_samples=len(tr.meta),
                 acc_all=float(h.n_correct.sum()/h.n.sum()) if len(h) else float('nan'),
-                history=dict(me=h.me.tolist() if len(h) else [], val_start=[str(x.date()) for x in h.val_start] if len(h) else [],
-                             n=h.n.tolist() if len(h) else [], n_correct=h.n_correct.tolist() if len(h) else []),
+                history=dict(me=h.me.tolist() if len(h) else [],
+                             val_start=[str(x.date()) for x in h.val_start] if len(h) else [],
+                             n=h.n.tolist() if len(h) else [],
+                             n_correct=h.n_correct.tolist() if len(h) else []),
                 wall_s=round(time.time() - t0, 2))
 
 def _client(client, n_workers:int):
@@ -88,16 +90,17 @@ def _client(client, n_workers:int):
     if isinstance(client, str):
         c = Client(client)
         return c, [c]
-    raise TypeError(f"client must be None (LocalCluster), a distributed.Client or a scheduler address; got {type(client).__name__}")
+    raise TypeError(f"client must be None (LocalCluster), a distributed.Client or a scheduler address; "
+                    f"got {type(client).__name__}")
 
 
 
 # %% ../../nbs/09c_progressive_search.ipynb #09d94dd8
 def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
-                     samples_fn,              # (cfg, store) -> BlockSamples-like (picklable: a module-level function or partial)
+                     samples_fn,              # (cfg, store) -> BlockSamples-like (picklable)
                      out_root,                # folder for each configuration's training run
-                     store_fn=None,           # (b_radius, b_window) -> store (computed once per pair); None: no stores
-                     client=None,             # None: LocalCluster; a distributed.Client; or a scheduler address
+                     store_fn=None,           # (b_radius, b_window) -> store (once per pair); None: no stores
+                     client=None,             # None: LocalCluster; a distributed.Client; a scheduler address
                      retries:int=1,           # resubmissions of a failed task
                      n_workers:int=2,         # LocalCluster workers (one thread each)
                      train_kw:dict|None=None, ae_kw:dict|None=None,
@@ -108,7 +111,8 @@ def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
     need = set(PAPER_GRID) | {'config'}
     miss = need - set(grid.columns)
     if miss: raise ValueError(f"grid lacks columns {sorted(miss)}; build it with param_grid()")
-    if grid.config.duplicated().any(): raise ValueError(f"duplicate config names: {grid.config[grid.config.duplicated()].tolist()}")
+    if grid.config.duplicated().any():
+        raise ValueError(f"duplicate config names: {grid.config[grid.config.duplicated()].tolist()}")
     c, close = _client(client, n_workers)
     events, results, failed = [], {}, {}
     try:
@@ -119,8 +123,8 @@ def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
             return stores[(r, t)]
         meta = {}
         def submit(cfg, attempt, resubmit_store=False):
-            f = c.submit(run_config, cfg, store_fut(cfg['b_radius'], cfg['b_window'], resubmit_store), samples_fn, str(out_root),
-                         train_kw, ae_kw, pure=False)
+            st = store_fut(cfg['b_radius'], cfg['b_window'], resubmit_store)
+            f = c.submit(run_config, cfg, st, samples_fn, str(out_root), train_kw, ae_kw, pure=False)
             meta[f] = (cfg, attempt)
             return f
         ac = as_completed([submit(dict(r), 1) for r in grid.to_dict('records')])
@@ -151,15 +155,17 @@ def parameter_search(grid:pd.DataFrame,       # rows of `param_grid`
                                                                                 'store_failed']))
 
 def search_table(tab:pd.DataFrame, histories:dict, periods=None) -> pd.DataFrame:
-    "Add pooled accuracies per period (acc_P1, ...) to the search table; `periods` are boundary dates (None: 4 equal spans)."
+    "Pooled accuracies per period (acc_P1, ...) added; `periods` are boundary dates (None: 4 equal spans)."
     tab = tab.reindex(columns=list(dict.fromkeys(list(tab.columns) + ['n_meta', 'n_skipped', 'n_samples',
                                                                       'acc_all', 'wall_s'])))
     hs = [h.val_start for h in histories.values() if len(h)]
     if periods is None and not hs:
         for i in range(1, 5): tab[f'acc_P{i}'] = float('nan')
         return tab
-    edges = pd.to_datetime(periods) if periods is not None else pd.date_range(min(h.min() for h in hs),
-                                                                              max(h.max() for h in hs) + pd.Timedelta(days=1), periods=5)
+    if periods is not None: edges = pd.to_datetime(periods)
+    else:
+        t1 = max(h.max() for h in hs) + pd.Timedelta(days=1)
+        edges = pd.date_range(min(h.min() for h in hs), t1, periods=5)
     for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]), 1):
         def acc(k):
             h = histories.get(k)
@@ -176,7 +182,7 @@ def search_table(tab:pd.DataFrame, histories:dict, periods=None) -> pd.DataFrame
 def search_from_runs(grid:pd.DataFrame,   # rows of `param_grid`
                      out_root,            # the `out_root` given to `parameter_search`
                      periods=None) -> dict:  # period boundaries for `search_table`
-    "{'table', 'histories'} of a (possibly interrupted) search, read from each configuration's `history.json`."
+    "{'table', 'histories'} of a (possibly interrupted) search, from each configuration's `history.json`."
     rows, hist = [], {}
     for cfg in grid.to_dict('records'):
         fn = Path(out_root)/cfg['config']/'history.json'
@@ -184,14 +190,15 @@ def search_from_runs(grid:pd.DataFrame,   # rows of `param_grid`
             rows.append(dict(cfg, status='missing', n_meta=0))
             continue
         h = json.loads(fn.read_text())
-        n_seg = int(pd.Series([r['segment'] for r in h['history']] + [s['segment'] for s in h['skipped']]).max()) + 1 \
-            if h['history'] else 0
+        segs = [r['segment'] for r in h['history']] + [s['segment'] for s in h['skipped']]
+        n_seg = int(max(segs)) + 1 if h['history'] else 0
         df = pd.DataFrame([{k: r[k] for k in ('me', 'val_start', 'n', 'n_correct')} for r in h['history']])
         if len(df): df['val_start'] = pd.to_datetime(df.val_start)
         hist[cfg['config']] = df
         done = h['v'] >= n_seg and len(df) > 0
-        rows.append(dict(cfg, status='ok' if done else 'unfinished', n_meta=len(df), n_skipped=len(h['skipped']),
-                         n_samples=h['config']['n_samples'], wall_s=float(sum(r['wall_s'] for r in h['history'])),
+        rows.append(dict(cfg, status='ok' if done else 'unfinished', n_meta=len(df),
+                         n_skipped=len(h['skipped']), n_samples=h['config']['n_samples'],
+                         wall_s=float(sum(r['wall_s'] for r in h['history'])),
                          acc_all=float(df.n_correct.sum()/df.n.sum()) if len(df) else float('nan')))
     return dict(table=search_table(pd.DataFrame(rows), hist, periods), histories=hist)
 
@@ -215,7 +222,7 @@ def plot_search_accuracy(res:dict, ax=None, window:int=20):
 def _acc_cols(tab): return ['acc_all'] + [c for c in tab.columns if c.startswith('acc_P')]
 
 def param_effects(tab:pd.DataFrame) -> pd.DataFrame:
-    "Fig. C.7 numbers: mean accuracy change against each parameter's first value, over configurations differing only in it."
+    "Fig. C.7 numbers: mean accuracy change against each parameter's first value, other parameters equal."
     ok = tab[tab.status == 'ok']
     rows = []
     for p in PAPER_GRID:
@@ -229,7 +236,7 @@ def param_effects(tab:pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 def plot_param_effects(tab:pd.DataFrame):
-    "Fig. C.7: accuracy change per parameter value against the baseline, whole time (top line) and per period."
+    "Fig. C.7: accuracy change per parameter value against the baseline, whole time (top line), per period."
     eff = param_effects(tab)
     cols = _acc_cols(tab)
     params = list(dict.fromkeys(eff.param)) if len(eff) else []
@@ -268,7 +275,7 @@ def plot_param_hists(tab:pd.DataFrame):
     return fig
 
 def plot_search_grid(tab:pd.DataFrame, top:int=10):
-    "Fig. C.9: accuracy of every configuration (rows: AE, loss, radius; columns: meta-epoch, M_lim, window), per period; top ones boxed."
+    "Fig. C.9: accuracy by configuration (rows AE, loss, radius; columns meta-epoch, M_lim, window)."
     cols = _acc_cols(tab)
     rk, ck = ['autoencoder', 'loss', 'b_radius'], ['meta_days', 'm_lim', 'b_window']
     fig, axs = plt.subplots(len(cols), 1, figsize=(9, 1.6*len(cols) + 0.6), squeeze=False)

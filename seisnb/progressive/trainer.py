@@ -9,14 +9,11 @@ from collections import OrderedDict
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch, torch.nn as nn, torch.nn.functional as F
-from fastai.learner import Learner
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
-from fastai.optimizer import Adam
-from fastai.callback.progress import ProgressCallback
 from fastcore.basics import patch
 from fastcore.foundation import L
-from ..learn import set_seed, get_device, predict, classification_metrics, n_params, _jsonable
+from ..learn import set_seed, get_device, learner, predict, classification_metrics, n_params, _jsonable
 from ..bsamples import to_days, segment_index
 
 # %% auto #0
@@ -28,14 +25,14 @@ __all__ = ['PAPER_PLAN', 'LOSSES', 'bnet_plan', 'BValueNet', 'layer_table', 'plo
 PAPER_PLAN = 'SSTTTSTTTSTSTT'  # Koehler et al. 512 x 32 x 32 -> 8081 parameters
 
 def _log2(n:int, name:str) -> int:
-    if not isinstance(n, (int,
-                          np.integer)) or n < 2 or n & (n-1): raise ValueError(f"{name} must be a power of two >= 2; got {n!r}")
+    if not isinstance(n, (int, np.integer)) or n < 2 or n & (n-1):
+        raise ValueError(f"{name} must be a power of two >= 2; got {n!r}")
     return int(round(math.log2(n)))
 
 def bnet_plan(T:int=512, # days per block (power of two)
               H:int=32   # map size, cells (power of two)
              ) -> str:
-    "Order of spatial (S) and temporal (T) stages: the paper's plan for 512 x 32, else two S first and the T spread evenly after the rest."
+    "Order of spatial (S) and temporal (T) stages: the paper's for 512 x 32, else S S first, T spread after."
     ns, nt = _log2(H, 'H'), _log2(T, 'T')
     if (T, H) == (512, 32): return PAPER_PLAN
     if ns == 1: return 'S' + 'T'*nt
@@ -45,7 +42,7 @@ def bnet_plan(T:int=512, # days per block (power of two)
 
 # %% ../../nbs/09_progressive_training.ipynb #d2cacf19
 class BValueNet(nn.Sequential):
-    "Koehler et al. hybrid spatial/temporal CNN: named blocks each closed by a batch norm, then a linear head to one logit."
+    "Koehler et al.'s spatial/temporal CNN: named blocks closed by batch norms, a linear head to one logit."
     def __init__(self, T:int=512, # days per block
                  H:int=32,        # map height = width, cells
                  c_out:int=32,    # channels after the last spatial stage
@@ -54,8 +51,10 @@ class BValueNet(nn.Sequential):
         plan = plan or bnet_plan(T, H)
         ns, nt = _log2(H, 'H'), _log2(T, 'T')
         if plan.count('S') != ns or plan.count('T') != nt or set(plan) - set('ST'):
-            raise ValueError(f"plan {plan!r} needs {ns} 'S' (log2 H={H}) and {nt} 'T' (log2 T={T}) and nothing else")
-        if c_out % 2**(ns-1): raise ValueError(f"c_out={c_out} must be divisible by 2**(n_spatial-1)={2**(ns-1)}")
+            raise ValueError(f"plan {plan!r} needs {ns} 'S' (log2 H={H}) and {nt} 'T' (log2 T={T}) "
+                             "and nothing else")
+        if c_out % 2**(ns-1):
+            raise ValueError(f"c_out={c_out} must be divisible by 2**(n_spatial-1)={2**(ns-1)}")
         chans = [c_out // 2**(ns-1-i) for i in range(ns)]
         blocks, cur, c, d, si = OrderedDict(), [], 1, T//2, 0
         for s in plan:
@@ -77,7 +76,8 @@ class BValueNet(nn.Sequential):
     def forward(self, x):
         if x.ndim == 4: x = x[:, None]
         if tuple(x.shape[-3:]) != (self.T, self.H, self.H):
-            raise ValueError(f"BValueNet expects blocks (batch, [1,] {self.T}, {self.H}, {self.H}); got {tuple(x.shape)}")
+            raise ValueError(f"BValueNet expects blocks (batch, [1,] {self.T}, {self.H}, {self.H}); "
+                             f"got {tuple(x.shape)}")
         return super().forward(x)
 
 
@@ -87,8 +87,10 @@ def layer_table(model:BValueNet) -> pd.DataFrame:
     rows, hooks = [], []
     for bname, blk in model.named_children():
         for lname, lay in blk.named_children():
-            def hook(m, i, o, b=bname, l=lname): rows.append(dict(block=b, layer=f'{type(m).__name__}', detail=m.extra_repr()[:48],
-                                                           out_shape=tuple(o.shape[1:]), n_params=sum(p.numel() for p in m.parameters())))
+            def hook(m, i, o, b=bname):
+                rows.append(dict(block=b, layer=f'{type(m).__name__}', detail=m.extra_repr()[:48],
+                                 out_shape=tuple(o.shape[1:]),
+                                 n_params=sum(p.numel() for p in m.parameters())))
             hooks.append(lay.register_forward_hook(hook))
     was = model.training
     model.eval()
@@ -99,7 +101,7 @@ def layer_table(model:BValueNet) -> pd.DataFrame:
 
 # %% ../../nbs/09_progressive_training.ipynb #014509be
 def plot_bnet(model:BValueNet, ax=None):
-    "Diagram of `model`: every convolution as a box with its output shape, grouped by block with parameter counts."
+    "Diagram of `model`: each convolution a box with its output shape, grouped by block, parameter counts."
     import matplotlib.pyplot as plt
     tab = layer_table(model)
     conv = tab[tab.layer.isin(['Conv3d', 'Linear'])].reset_index(drop=True)
@@ -110,8 +112,8 @@ def plot_bnet(model:BValueNet, ax=None):
         col = 'C1' if spatial else ('C0' if r.layer == 'Conv3d' else 'C2')
         ax.add_patch(plt.Rectangle((k - 0.4, 0.1), 0.8, 0.8, color=col, alpha=0.6))
         shape = 'x'.join(map(str, r.out_shape)) if r.out_shape else '1'
-        ax.text(k, 0.5, ('S' if spatial else 'T' if r.layer == 'Conv3d' else 'FC') + '\n' + shape.replace('x', '\nx', 1),
-                ha='center', va='center', fontsize=6)
+        kind = 'S' if spatial else 'T' if r.layer == 'Conv3d' else 'FC'
+        ax.text(k, 0.5, kind + '\n' + shape.replace('x', '\nx', 1), ha='center', va='center', fontsize=6)
     blocks = tab.groupby('block', sort=False).n_params.sum()
     pos = conv.groupby('block', sort=False).apply(lambda g: g.index.to_numpy().mean())
     for b, x in pos.items(): ax.text(x, -0.05, f'{b}\n{blocks[b]}', ha='center', va='top', fontsize=6)
@@ -147,11 +149,12 @@ def get_loss(name:str):
 def check_no_leakage(label_days,   # label days of the training samples (datetime64)
                      val_start     # first day of the validation segment
                     ) -> None:
-    "Raise AssertionError if a training block ends (label day - 1) on or after `val_start`, or a training label day does."
+    "AssertionError if a training block's end (label day - 1) or label day is on or after `val_start`."
     ld, vs = to_days(label_days), to_days(val_start)[0]
     end_bad, lab_bad = (ld - 1) >= vs, ld >= vs
     if end_bad.any() or lab_bad.any():
-        raise AssertionError(f"leakage: {end_bad.sum()} training block(s) end on or after the validation start {vs} "
+        raise AssertionError(f"leakage: {end_bad.sum()} training block(s) end on or after the validation "
+                             f"start {vs} "
                              f"({lab_bad.sum()} label day(s) on or after it; latest label day {ld.max()})")
 
 # %% ../../nbs/09_progressive_training.ipynb #4f783ff3
@@ -163,7 +166,8 @@ class BlockDS(torch.utils.data.Dataset):
                  fill:float=0.0):     # value put in place of NaN b-values
         self.s, self.idx = samples, np.asarray(idx, dtype=int)
         self.w = np.ones(len(self.idx), np.float32) if w is None else np.asarray(w, np.float32)
-        if len(self.w) != len(self.idx): raise ValueError(f"{len(self.w)} weights for {len(self.idx)} samples")
+        if len(self.w) != len(self.idx):
+            raise ValueError(f"{len(self.w)} weights for {len(self.idx)} samples")
         self.y = samples.meta.label.to_numpy()[self.idx].astype(np.float32)
         self.fill, self.n_filled = fill, 0
     def __len__(self): return len(self.idx)
@@ -177,7 +181,7 @@ class BlockDS(torch.utils.data.Dataset):
 
 # %% ../../nbs/09_progressive_training.ipynb #4268eb8c
 class BlockCache:
-    "BlockSamples-like view of `samples` that keeps up to `cache_mb` MiB of decoded blocks (least recently used dropped first)."
+    "BlockSamples-like view of `samples` keeping `cache_mb` MiB of decoded blocks (least recently used out)."
     def __init__(self, samples,            # BlockSamples-like: `.meta` and `.block(i)`
                  cache_mb:float=512):      # memory bound, MiB
         if cache_mb < 0: raise ValueError(f"cache_mb must be >= 0 MiB; got {cache_mb}")
@@ -204,13 +208,13 @@ def binary_metrics(y,            # 0/1 labels
                    score,        # scores in [0, 1]
                    thr:float=0.5 # decision threshold
                   ) -> dict:
-    "Accuracy, precision, recall, F1 (eqs. 7, D.1-D.4), AUC and the confusion counts at `thr` (`seisnb.learn` metrics)."
+    "Accuracy, precision, recall, F1 (eqs. 7, D.1-D.4), AUC, confusion counts at `thr` (`seisnb.learn`)."
     y, s = np.asarray(y).astype(int), np.asarray(score, float)
     if len(y) != len(s): raise ValueError(f"{len(y)} labels but {len(s)} scores")
     m = classification_metrics(y, s, threshold=thr, n_classes=2)
     (tn, fp), (fn, tp) = m['confusion']
-    return dict(n=m['n'], n_correct=tn + tp, acc=m['accuracy'], precision=m['precision'][1], recall=m['recall'][1],
-                f1=m['f1'][1], auc=m['roc_auc'], tp=tp, fp=fp, tn=tn, fn=fn)
+    return dict(n=m['n'], n_correct=tn + tp, acc=m['accuracy'], precision=m['precision'][1],
+                recall=m['recall'][1], f1=m['f1'][1], auc=m['roc_auc'], tp=tp, fp=fp, tn=tn, fn=fn)
 
 # %% ../../nbs/09_progressive_training.ipynb #de2cc5bf
 _META_COLS = ('time', 'label')
@@ -225,7 +229,7 @@ def _check_samples(meta:pd.DataFrame, min_segments:int):
     if int(min_segments) < 1: raise ValueError(f"min_segments must be >= 1; got {min_segments}")
 
 def segment_origin(samples, meta_days:int, start=None) -> pd.Timestamp:
-    "Day segment 0 starts: `start`, else the builder's grid (`samples.segment_start`) moved on to the first sample."
+    "Day segment 0 starts: `start`, else the builder's grid (`samples.segment_start`) up to the first sample."
     t0 = to_days(samples.meta.time.min())[0]
     if start is not None: return pd.Timestamp(to_days(start)[0])
     grid = getattr(samples, 'segment_start', None)
@@ -236,7 +240,7 @@ def segment_origin(samples, meta_days:int, start=None) -> pd.Timestamp:
 
 # %% ../../nbs/09_progressive_training.ipynb #45b6a942
 class ProgressiveTrainer:
-    "Koehler et al. progressive, time-forward meta-epoch training of `BValueNet` on BlockSamples-like `samples`."
+    "Koehler et al.'s progressive, time-forward meta-epoch training of `BValueNet` on BlockSamples-like data."
     def __init__(self, samples,        # `.meta` (time, label, ...) and `.block(i)` -> (T, H, W)
                  out_dir,              # checkpoints, snapshots and records; an existing checkpoint is resumed
                  meta_days:int=14,     # segment (meta-epoch) length, days
@@ -252,13 +256,14 @@ class ProgressiveTrainer:
                  plan:str|None=None,   # network stage order (None: `bnet_plan`)
                  snapshots:bool=True,  # keep every meta-epoch's weights (Fig. 6)
                  fill:float=0.0,       # value for NaN b-values
-                 cache_mb:float=512,   # blocks kept in memory, MiB (0: read every time; results are identical)
+                 cache_mb:float=512,   # blocks kept in memory, MiB (0: read every time; same results)
                  device=None):         # torch device (None: `seisnb.learn.get_device`, CUDA when present)
         _check_samples(samples.meta, min_segments)
         self.samples = BlockCache(samples, cache_mb) if cache_mb else samples
         self.meta = samples.meta.reset_index(drop=True)
         shp = np.shape(samples.block(0))
-        if len(shp) != 3 or shp[1] != shp[2]: raise ValueError(f"samples.block must return (T, H, H) arrays; got shape {shp}")
+        if len(shp) != 3 or shp[1] != shp[2]:
+            raise ValueError(f"samples.block must return (T, H, H) arrays; got shape {shp}")
         self.T, self.H = int(shp[0]), int(shp[1])
         sd = getattr(samples, 'segment_days', None)
         if sd is not None and int(sd) != int(meta_days):
@@ -270,8 +275,9 @@ class ProgressiveTrainer:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.device = get_device(device)
-        self.cfg = dict(meta_days=int(meta_days), min_segments=int(min_segments), epochs=int(epochs), lr=lr, wd=wd,
-                        bs=int(bs), loss=loss, seed=int(seed), start=str(self.start.date()), T=self.T, H=self.H,
+        self.cfg = dict(meta_days=int(meta_days), min_segments=int(min_segments), epochs=int(epochs), lr=lr,
+                        wd=wd, bs=int(bs), loss=loss, seed=int(seed), start=str(self.start.date()), T=self.T,
+                        H=self.H,
                         c_out=int(c_out), plan=plan or bnet_plan(self.T, self.H), n_samples=len(self.meta),
                         snapshots=bool(snapshots), fill=fill)
         self._setup(seed, c_out, plan, lr, wd)
@@ -283,24 +289,23 @@ class ProgressiveTrainer:
     def done(self) -> bool: return self.v >= self.n_seg
     def seg_start(self, k:int) -> pd.Timestamp: return self.start + pd.Timedelta(days=k*self.cfg['meta_days'])
     def __repr__(self):
-        return (f"ProgressiveTrainer({len(self.meta)} samples, {self.n_seg} segments of {self.cfg['meta_days']} d, "
+        return (f"ProgressiveTrainer({len(self.meta)} samples, {self.n_seg} segments of "
+                f"{self.cfg['meta_days']} d, "
                 f"{len(self.history)} meta-epochs done, next segment {self.v}, {self.device})")
 
 # %% ../../nbs/09_progressive_training.ipynb #14ceaf3a
 @patch
 def _setup(self:ProgressiveTrainer, seed, c_out, plan, lr, wd):
-    "Model on the trainer's device, sampler generator, and the run's `Learner` with its Adam (L2 weight decay)."
+    "Model on the trainer's device, sampler generator, the run's `seisnb.learn.learner` (Adam, L2 decay)."
     self.loss_func = get_loss(self.cfg['loss'])
     set_seed(int(seed))
     self.model = BValueNet(self.T, self.H, c_out=c_out, plan=plan).to(self.device)
     self.rng = np.random.default_rng(seed)
     self.v, self.included = int(self.cfg['min_segments']), 0
     self.pool, self.added, self.history, self.skipped = [], [], [], []
-    adam = lambda ps, lr: Adam(ps, lr, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=wd, decouple_wd=False)
-    self.learn = Learner(DataLoaders(device=self.device), self.model, loss_func=self.loss_func, lr=lr, wd=wd,
-                         wd_bn_bias=True, opt_func=adam)
-    self.learn.remove_cbs([cb for cb in self.learn.cbs if isinstance(cb, ProgressCallback)])
-    self.learn.logger = lambda *a, **k: None
+    adam_l2 = dict(sqr_mom=0.999, eps=1e-8, decouple_wd=False)   # torch.optim.Adam's settings, L2 decay
+    self.learn = learner(self.model, DataLoaders(device=self.device), self.loss_func, lr, wd=wd,
+                         opt_kw=adam_l2, wd_bn_bias=True)
     self.learn.create_opt()
 
 # %% ../../nbs/09_progressive_training.ipynb #0b438ed7
@@ -330,7 +335,7 @@ def _grow_pool(self:ProgressiveTrainer, v:int) -> dict:
 def progressive_weights(added,   # meta-epoch in which each training sample joined the pool
                         me:int   # the current meta-epoch
                        ) -> np.ndarray:
-    "Loss weights: the samples added in meta-epoch `me` together weigh as much as all earlier ones; scaled to mean 1."
+    "Loss weights: the samples added in meta-epoch `me` weigh as much as all earlier ones together; mean 1."
     new = np.asarray(added) == me
     n_new, n_old = new.sum(), (~new).sum()
     w = np.where(new, n_old/n_new if (n_old and n_new) else 1.0, 1.0)
@@ -375,10 +380,12 @@ def _digest(ck:dict) -> str:
     h = hashlib.sha256()
     def walk(k, v):
         h.update(str(k).encode())
-        if isinstance(v, torch.Tensor): h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
-        elif isinstance(v, dict): [walk(f'{k}.{kk}', vv) for kk, vv in sorted(v.items(),
-                                                                              key=lambda x: str(x[0]))]
-        elif isinstance(v, (list, tuple)): [walk(f'{k}.{j}', vv) for j, vv in enumerate(v)]
+        if isinstance(v, torch.Tensor):
+            h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+        elif isinstance(v, dict):
+            for kk, vv in sorted(v.items(), key=lambda x: str(x[0])): walk(f'{k}.{kk}', vv)
+        elif isinstance(v, (list, tuple)):
+            for j, vv in enumerate(v): walk(f'{k}.{j}', vv)
         else: h.update(repr(v).encode())
     for k in sorted(ck):
         if k != 'digest': walk(k, ck[k])
@@ -386,14 +393,15 @@ def _digest(ck:dict) -> str:
 
 @patch
 def save_checkpoint(self:ProgressiveTrainer):
-    "Atomically write model, optimiser, RNG states, records and a digest to `out_dir/checkpoint.pth` (+ `history.json`)."
+    "Atomically write model, optimiser, RNG states, records, digest to `out_dir/checkpoint.pth` (+ history)."
     state = dict(v=self.v, included=self.included, pool=self.pool, added=self.added, history=self.history,
                  skipped=self.skipped)
     osd = self.learn.opt.state_dict()    # plain lists of dicts: weights_only-safe
     osd = dict(state=[dict(s) for s in osd['state']], hypers=[dict(h) for h in osd['hypers']])
     ck = dict(model=self.model.state_dict(), opt=osd, torch_rng=torch.get_rng_state(),
               sampler=json.dumps(_jsonable(self.rng.bit_generator.state)), state=json.dumps(_jsonable(state)),
-              config=json.dumps(_jsonable(self.cfg)), threads=torch.get_num_threads(), device=str(self.device))
+              config=json.dumps(_jsonable(self.cfg)), threads=torch.get_num_threads(),
+              device=str(self.device))
     ck['digest'] = _digest(ck)
     tmp = self.ckpt_path.with_suffix('.tmp')
     torch.save(ck, tmp)
@@ -413,32 +421,36 @@ def read_checkpoint(fn) -> dict:
                                                 f"interrupted; delete it to start over")
     try: ck = torch.load(fn, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f"checkpoint {fn} ({fn.stat().st_size} bytes) is not a readable torch file, probably truncated "
-                         f"or overwritten ({type(e).__name__}: {str(e)[:120]})") from None
-    if not isinstance(ck,
-                      dict): raise ValueError(f"checkpoint {fn} holds a {type(ck).__name__}; expected a dict")
+        raise ValueError(f"checkpoint {fn} ({fn.stat().st_size} bytes) is not a readable torch file, "
+                         f"probably truncated or overwritten ({type(e).__name__}: {str(e)[:120]})") from None
+    if not isinstance(ck, dict):
+        raise ValueError(f"checkpoint {fn} holds a {type(ck).__name__}; expected a dict")
     miss = sorted(_CKPT_KEYS - set(ck))
     if miss and all(isinstance(v, torch.Tensor) for v in ck.values()):
-        raise ValueError(f"checkpoint {fn} holds only model weights (a snapshot or a saved model, {len(ck)} tensors), "
-                         f"not a trainer checkpoint: it lacks {miss}")
-    if miss: raise ValueError(f"checkpoint {fn} lacks {miss}; it was written by another program or an older "
-                              f"seisnb")
+        raise ValueError(f"checkpoint {fn} holds only model weights (a snapshot or a saved model, "
+                         f"{len(ck)} tensors), not a trainer checkpoint: it lacks {miss}")
+    if miss:
+        raise ValueError(f"checkpoint {fn} lacks {miss}; it was written by another program or an older "
+                         "seisnb")
     if _digest(ck) != ck['digest']:
         raise ValueError(f"checkpoint {fn} does not match its digest: its contents changed after saving "
-                         f"(corrupted)")
+                         "(corrupted)")
     return ck
 
 # %% ../../nbs/09_progressive_training.ipynb #5ceae551
 @patch
 def load_checkpoint(self:ProgressiveTrainer):
-    "Restore the state saved by `save_checkpoint` (refuses another configuration, warns on another thread count)."
+    "Restore the state saved by `save_checkpoint` (refuses other configurations, warns on thread counts)."
     ck = read_checkpoint(self.ckpt_path)
     cfg = json.loads(ck['config'])
     diff = {k: (cfg.get(k), v) for k, v in _jsonable(self.cfg).items() if cfg.get(k) != v}
-    if diff: raise ValueError(f"checkpoint {self.ckpt_path} was made with another configuration (saved, now): {diff}")
+    if diff:
+        raise ValueError(f"checkpoint {self.ckpt_path} was made with another configuration (saved, now): "
+                         f"{diff}")
     if int(ck['threads']) != torch.get_num_threads():
         warnings.warn(f"checkpoint {self.ckpt_path} was written with {int(ck['threads'])} torch threads, now "
-                      f"{torch.get_num_threads()}: the resumed weights will differ slightly from an uninterrupted run "
+                      f"{torch.get_num_threads()}: the resumed weights will differ slightly from an "
+                      f"uninterrupted run "
                       f"(call torch.set_num_threads({int(ck['threads'])}) to reproduce it exactly)")
     self.model.load_state_dict(ck['model'])
     self.learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
@@ -452,8 +464,8 @@ def load_checkpoint(self:ProgressiveTrainer):
 @patch
 def _skip(self:ProgressiveTrainer, v:int, reason:str) -> dict:
     "Record segment `v` as not validated (its samples join the next training set) and move on."
-    self.skipped.append(dict(segment=v, val_start=str(self.seg_start(v).date()), n_samples=int((self.seg == v).sum()),
-                             reason=reason))
+    self.skipped.append(dict(segment=v, val_start=str(self.seg_start(v).date()),
+                             n_samples=int((self.seg == v).sum()), reason=reason))
     self.v += 1
     self.save_checkpoint()
     return dict(skipped=v)
@@ -511,7 +523,7 @@ def step(self:ProgressiveTrainer) -> dict|None:
 def run(self:ProgressiveTrainer, n:int|None=None, # trained meta-epochs to add (None: no limit)
         until:int|None=None                       # stop before validating this segment number (None: the end)
        ) -> pd.DataFrame:
-    "Run meta-epochs until done (or `n` more trained meta-epochs, or segment `until` reached); return `history_df()`."
+    "Run meta-epochs until done (or `n` more trained ones, or until segment `until`); return `history_df()`."
     k = 0
     while not self.done and (n is None or k < n) and (until is None or self.v < until):
         r = self.step()
@@ -526,8 +538,8 @@ def segment_of(self:ProgressiveTrainer, date) -> int:
 @patch
 def history_df(self:ProgressiveTrainer) -> pd.DataFrame:
     "One row per trained meta-epoch (scalar records only)."
-    cols = [k for k in (self.history[0] if self.history else {}) if not isinstance(self.history[0][k], (list,
-                                                                                                        dict))]
+    first = self.history[0] if self.history else {}
+    cols = [k for k in first if not isinstance(first[k], (list, dict))]
     df = pd.DataFrame([{k: r[k] for k in cols} for r in self.history])
     if len(df): df['val_start'] = pd.to_datetime(df.val_start)
     return df
