@@ -23,8 +23,8 @@ __all__ = ['REGIONS', 'TARGET', 'SEG_KM', 'FEATURES', 'FEATURE_TYPE', 'BINARY', 
            'read_megathrust', 'magnitude_classes', 'quantile_thresholds', 'select_features', 'yeo_johnson',
            'SegmentTransform', 'exclusion_split', 'check_no_leak', 'segment_net', 'class_weights', 'train_segment_net',
            'fit_scenario', 'save_fit', 'load_fit', 'predict_segments', 'exclusion_sweep', 'holdout_f1', 'class_names',
-           'segment_relevance', 'relevance_share', 'relevance_table', 'relevance_ranking', 'ranking_stability',
-           'robust_scale_rows', 'paper_relevance']
+           'segment_relevance', 'relevance_share', 'fit_relevance', 'relevance_table', 'relevance_ranking',
+           'ranking_stability', 'robust_scale_rows', 'paper_relevance']
 
 # %% ../nbs/08_subduction.ipynb #8300860e
 REGIONS = {'alu': 'Alaska-Aleutians', 'cam': 'Central America', 'izu': 'Izu-Bonin-Mariana',
@@ -426,7 +426,7 @@ def exclusion_sweep(table:pd.DataFrame,         # table from `read_megathrust`
                     keep_d=(),                  # distances whose fits are returned whole
                     floor:float=4.0,            # Mw of segments with no recorded event (in the sidecars)
                     max_missing:float=0.5,      # drop features blank on more than this fraction
-                    oracle:bool=False,          # also record the best-epoch test F1 (chosen on the test portion)
+                    oracle:bool=False,          # also record the best-epoch test F1 (optimistic)
                     prescale:bool=True,         # robust prescaling in `SegmentTransform`
                     progress:bool|None=None,    # progress bar (None: only in a terminal, never under tests)
                     **train_kw,                 # passed to `train_segment_net`
@@ -500,6 +500,15 @@ def relevance_share(R:np.ndarray,  # (n, n_features) relevance
     "Relevance divided by each row's total absolute relevance."
     return R / np.maximum(np.abs(R).sum(1, keepdims=True), 1e-12)
 
+# %% ../nbs/08_subduction.ipynb #c5d1f7e2
+def fit_relevance(fit:dict,             # a kept fit from `exclusion_sweep` (or `fit_scenario`)
+                  table:pd.DataFrame,   # the table the fit was trained on
+                  eps:float=1e-6,       # epsilon of the LRP epsilon rule
+                 ) -> np.ndarray:
+    "LRP relevance (n_test, n_features) of the fit's predicted class for every test segment."
+    return segment_relevance(fit['model'], fit['transform'].transform(table[fit['test']]), eps=eps)
+
+
 # %% ../nbs/08_subduction.ipynb #3f12d008
 def relevance_table(fits:list,             # kept fits from `exclusion_sweep`
                     table:pd.DataFrame,    # the table the fits were trained on
@@ -508,10 +517,8 @@ def relevance_table(fits:list,             # kept fits from `exclusion_sweep`
     "One row per (fit, test segment): task, scenario, seed, region, true/predicted class, relevance shares."
     parts = []
     for f in fits:
-        te, feats = f['test'], f['transform'].features
-        X = f['transform'].transform(table[te])
-        S = relevance_share(segment_relevance(f['model'], X, eps=eps))
-        df = pd.DataFrame(S, columns=feats)
+        te = f['test']
+        df = pd.DataFrame(relevance_share(fit_relevance(f, table, eps)), columns=f['transform'].features)
         df.insert(0, 'y_pred', f['y_pred'])
         df.insert(0, 'y_true', f['y_true'])
         df.insert(0, 'region', table.region[te].to_numpy())
@@ -528,7 +535,7 @@ def relevance_ranking(rel:pd.DataFrame,   # rows from `relevance_table`
 
 def ranking_stability(ranking:pd.DataFrame,  # from `relevance_ranking`
                      ) -> dict:
-    "Mean pairwise Spearman correlation of rankings: all fits, same scenario/other seed, same seed/other scenario."
+    "Mean pairwise Spearman correlation of rankings: all, across seeds, across scenarios."
     rho = ranking.T.corr(method='spearman').to_numpy()
     idx = ranking.index.to_frame(index=False)
     iu = np.triu_indices(len(ranking), 1)
@@ -557,8 +564,7 @@ def paper_relevance(fits:list,            # kept fits from `exclusion_sweep`
     for f in fits:
         tp = f['y_true'] == f['y_pred']
         if not tp.any(): continue
-        X = f['transform'].transform(table[f['test']])[tp]
-        R = robust_scale_rows(segment_relevance(f['model'], X, eps=eps))
+        R = robust_scale_rows(fit_relevance(f, table, eps)[tp])   # LRP and the scaling act row by row
         df = pd.DataFrame(R, columns=f['transform'].features)
         df.insert(0, 'cls', f['y_pred'][tp])
         df.insert(0, 'task', f['task'])
