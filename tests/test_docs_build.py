@@ -8,7 +8,10 @@ screenshotted in headless Chromium (skipped when no browser is installed).
 
 One execution serves every check (a session fixture, 2 workers; `DOCS_WORKERS` changes that).
 Set `SEISNB_DOCS_BUILD=<folder>` to check a build that `make docs` / `make preview` already made
-(`_docs_build`) instead of executing again. A chapter that fails to execute fails its own tests
+(`_docs_build`) instead of executing again. Set `SEISNB_DOCS_PAGES=01_bvalue,02_bvalue_grid` (comma-separated
+pages of the sidebar, `.ipynb` optional) to build and check only those pages (the same subset that
+`python tools/docs.py build --no-render --only 01_bvalue 02_bvalue_grid` builds); the site checks then
+check that subset's order, not the whole sidebar. A chapter that fails to execute fails its own tests
 only. The build's timings are written to `<build>/build.json` and printed in the test summary.
 """
 import json, os, re, shutil, subprocess, time
@@ -19,9 +22,37 @@ import docs
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
-PAGES = [p for p in docs.sidebar_entries() if (NBS/p).exists()]
+ALL_PAGES = [p for p in docs.sidebar_entries() if (NBS/p).exists()]
+
+def selected_pages(spec:str|None, pages:list=ALL_PAGES) -> list:
+    "The pages named in `spec` (comma-separated, `.ipynb` optional), in sidebar order; all pages when empty."
+    if not spec or not spec.strip(): return list(pages)
+    names = [w.strip() for w in spec.split(',') if w.strip()]
+    want = [w if w.endswith('.ipynb') else w + '.ipynb' for w in names]
+    unknown = [w for w in want if w not in pages]
+    if unknown: raise ValueError(f'SEISNB_DOCS_PAGES names pages that are not in nbs/sidebar.yml: {unknown}')
+    return [p for p in pages if p in want]
+
+PAGES = selected_pages(os.environ.get('SEISNB_DOCS_PAGES'))
+SUBSET = PAGES != ALL_PAGES
 CHAPTERS = [p for p in PAGES if p != 'index.ipynb']
-SHOT_PREFERRED = ('01_bvalue.ipynb', '05_detector.ipynb')  # screenshotted when they built; else the next chapters that did
+
+# Chapters whose page shows no figure, each with its reason. Every other chapter must show at least one image
+# output; a chapter listed here must show none (so the list stays true: remove a chapter once it draws).
+NO_FIGURES = {
+    '00b_data.ipynb': 'dataset registry and data-mirror lookup: nothing to plot',
+    '00c_learn.ipynb': 'the shared training layer (seeding, fit, metrics, model files): tables, tests',
+    '00e_records.ipynb': 'draws one throwaway figure only to test RunRecord.figure, and closes it',
+    '00f_synth_blocks.ipynb': 'toy b-value blocks for the trainer tests; 03 and 09a show blocks',
+    '09b_progressive_autoencoder.ipynb': 'no figure yet (a reconstruction figure would help the reader)',
+    '09d_cli.ipynb': 'the console script: command lines and their printed output',
+}
+if not (NBS/'results'/'09c_search_japan.json').exists():
+    NO_FIGURES['09c_progressive_search.ipynb'] = ('the search figures (Figs. 8, C.7-C.9) need its results '
+                                                  'file nbs/results/09c_search_japan.json (run_search=True); '
+                                                  'the checks on a made-up table close their figures')
+# screenshotted when they built; else the next chapters that did
+SHOT_PREFERRED = ('01_bvalue.ipynb', '05_detector.ipynb')
 
 @pytest.fixture(scope='session')
 def build(tmp_path_factory):
@@ -29,7 +60,8 @@ def build(tmp_path_factory):
     reuse = os.environ.get('SEISNB_DOCS_BUILD')
     if reuse:
         out = Path(reuse)
-        if not (out/'build.json').exists(): pytest.fail(f'SEISNB_DOCS_BUILD={reuse}: no build.json there (run `make preview`)')
+        if not (out/'build.json').exists():
+            pytest.fail(f'SEISNB_DOCS_BUILD={reuse}: no build.json there (run `make preview`)')
     else:
         out = tmp_path_factory.mktemp('docs_build')
         t0 = time.time()
@@ -44,7 +76,8 @@ def build(tmp_path_factory):
 def _nb(build, kind, page):
     fn = build['dir']/kind/page
     if not fn.exists():
-        pytest.fail(f'{page}: no {kind} notebook ({build[kind[:4] + "_by"].get(page, {}).get("error", "not built")[-1500:]})')
+        err = build[kind[:4] + '_by'].get(page, {}).get('error', 'not built')
+        pytest.fail(f'{page}: no {kind} notebook ({err[-1500:]})')
     return json.loads(fn.read_text(encoding='utf-8'))
 
 def _src(c): return ''.join(c.get('source', ''))
@@ -61,18 +94,24 @@ def test_build_timing(build):
     "Not a check: reports what the build cost (see build.json)."
     ex = sorted(build['execute'], key=lambda r: -r['wall_s'])
     print(f"\ndocs build: execute {build['execute_s']} s, nbdev processing {build['process_s']} s, "
-          f"{build['n_workers']} workers; slowest: " + ', '.join(f"{r['page']} {r['wall_s']} s" for r in ex[:4]))
+          f"{build['n_workers']} workers; slowest: "
+          + ', '.join(f"{r['page']} {r['wall_s']} s" for r in ex[:4]))
 
 # ---- the site -------------------------------------------------------------------------------
 def test_page_order_matches_sidebar(build):
     proc = build['dir']/'proc'
     sb = yaml.safe_load((proc/'sidebar.yml').read_text())['website']['sidebar']['contents']
-    assert docs.sidebar_entries(sb) == docs.sidebar_entries(), 'processed sidebar.yml differs from nbs/sidebar.yml'
-    assert build['pages'] == PAGES
+    assert docs.sidebar_entries(sb) == docs.sidebar_entries(), 'processed sidebar.yml differs from nbs/'
     built = sorted(p.name for p in proc.glob('*.ipynb'))
-    assert built == sorted(PAGES), f'pages in Quarto input {built} vs sidebar {PAGES}'
+    if SUBSET:   # a subset (SEISNB_DOCS_PAGES) built here or checked in a bigger build: its pages, in order
+        assert [p for p in build['pages'] if p in PAGES] == PAGES, f"build order {build['pages']} vs {PAGES}"
+        assert set(PAGES) <= set(built) <= set(ALL_PAGES), f'pages in Quarto input {built} vs {PAGES}'
+    else:
+        assert build['pages'] == PAGES
+        assert built == sorted(PAGES), f'pages in Quarto input {built} vs sidebar {PAGES}'
+        assert PAGES[0] == 'index.ipynb'
     numbered = [int(p[:2]) for p in PAGES if p[:2].isdigit()]
-    assert numbered == sorted(numbered) and PAGES[0] == 'index.ipynb'
+    assert numbered == sorted(numbered)
     cfg = yaml.safe_load((proc/'_quarto.yml').read_text())
     assert {'nbdev.yml', 'sidebar.yml'} <= set(cfg['metadata-files']) and (proc/'nbdev.yml').exists()
 
@@ -96,7 +135,8 @@ def test_no_error_outputs(build, page):
     bad = []
     for i, c in enumerate(nb['cells']):
         for o in c.get('outputs', []):
-            if o['output_type'] == 'error': bad.append(f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:200]}")
+            if o['output_type'] == 'error':
+                bad.append(f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:200]}")
             elif o['output_type'] == 'stream' and 'Traceback (most recent call last)' in _text(o):
                 bad.append(f'cell {i}: traceback printed to {o.get("name")}: ' + _text(o)[-300:])
     assert not bad, f'{page}: error outputs on the page:\n' + '\n'.join(bad)
@@ -106,29 +146,44 @@ _re_plots = re.compile(r'\bplt\.|\bplot_\w+\(|\.plot\(|subplots\(|\bimshow\(')
 def _images(cells): return sum('image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {})
                                for c in cells for o in c.get('outputs', []))
 
+def test_no_figures_declarations():
+    "Every chapter declared figure-less is a chapter of the sidebar, with its reason."
+    extra = set(NO_FIGURES) - set(ALL_PAGES)
+    assert not extra, f'NO_FIGURES names pages not in the sidebar: {extra}'
+    assert all(len(r) > 10 for r in NO_FIGURES.values())
+
 @pytest.mark.parametrize('page', CHAPTERS)
 def test_figures_are_inline(build, page):
-    "The figures a chapter records (`rec.figure`, saved as PNG) are image outputs on its page, and reach Quarto."
+    """The figures a chapter records (`rec.figure`, saved as PNG) are image outputs on its page and reach
+    Quarto; every chapter shows at least one, unless NO_FIGURES declares (and its page confirms) none."""
     _require_executed(build, page)
     ex, proc = _nb(build, 'exec', page), _nb(build, 'proc', page)
     recorded = sorted(set(build['exec_by'][page].get('figures', [])))
     n_ex, n_proc = _images(ex['cells']), _images(proc['cells'])
+    if page in NO_FIGURES:
+        assert n_ex == 0 and not recorded, (f'{page} is declared figure-less ({NO_FIGURES[page]}) but shows '
+                                            f'{n_ex} image outputs and records {recorded}: remove it from '
+                                            f'NO_FIGURES')
+        return
+    assert n_proc > 0, f'{page}: no figure on its processed page (add one, or declare it in NO_FIGURES, why)'
     assert n_ex >= len(recorded), (f'{page}: {len(recorded)} figures recorded but only {n_ex} image outputs '
                                    f'(figures closed before display?): {recorded}')
     plots = any(c['cell_type'] == 'code' and _re_plots.search(_src(c)) for c in ex['cells'])
-    if plots or recorded: assert n_proc > 0, f'{page} draws figures but its processed page has no image output'
-    hidden = sum(_images([c]) for c in ex['cells'] if docs.directives(_src(c)).keys() & {'hide', 'export', 'exporti'})
+    if plots or recorded: assert n_proc > 0, f'{page} draws figures but its processed page has no image'
+    hide = {'hide', 'export', 'exporti'}
+    hidden = sum(_images([c]) for c in ex['cells'] if docs.directives(_src(c)).keys() & hide)
     assert n_proc >= n_ex - hidden, f'{page}: {n_ex - hidden - n_proc} figures lost in nbdev processing'
 
 _re_math = re.compile(r'\$\$.+?\$\$|\$[^$\n]+?\$', re.S)
 _re_link = re.compile(r'\]\(((?:\./)?(\d\d[a-z]?_[\w]+)\.(?:ipynb|html|qmd))(#[\w-]*)?\)')
-_re_cite = re.compile(r"\b[A-Z][A-Za-z\u00c0-\u017f'\-]+(?: et al\.|,? (?:&|and) [A-Z][A-Za-z\u00c0-\u017f'\-]+)? "
+_name = r"[A-Z][A-Za-z\u00c0-\u017f'\-]+"
+_re_cite = re.compile(r"\b" + _name + r"(?: et al\.|,? (?:&|and) " + _name + r")? "
                       r"\(?(?:1[89]|20)\d\d[a-z]?\)?|\bdoi:\s?10\.\S+")
 
 def _norm(s): return re.sub(r'\s+', ' ', s).strip()
 
 def _page_text(nb) -> str:
-    "All text a reader of the processed page sees in markdown: front matter, markdown cells, markdown outputs."
+    "All markdown text a reader of the processed page sees: front matter, markdown cells and outputs."
     parts = []
     for c in nb['cells']:
         if c['cell_type'] == 'raw' and _src(c).startswith('---'):
@@ -156,11 +211,12 @@ def test_math_links_citations_survive(build, page):
     assert not dangling, f'{page}: links to chapters that are not in the sidebar: {dangling}'
 
 def test_render_hands_quarto_the_processed_folder(build, tmp_path, monkeypatch):
-    "With a (fake) quarto on PATH, the site is rendered from the processed folder, without executing, into _docs."
+    "With a (fake) quarto on PATH, the site is rendered from the processed folder, not executed, into _docs."
     proc = tmp_path/'proc'
     shutil.copytree(build['dir']/'proc', proc)
     bin_ = tmp_path/'bin'; bin_.mkdir()
-    (bin_/'quarto').write_text('#!/bin/sh\necho "$@" > "$2/quarto_args"; mkdir -p "$2/_docs"; touch "$2/_docs/index.html"\n')
+    (bin_/'quarto').write_text('#!/bin/sh\necho "$@" > "$2/quarto_args"; mkdir -p "$2/_docs"; '
+                               'touch "$2/_docs/index.html"\n')
     (bin_/'quarto').chmod(0o755)
     monkeypatch.setenv('PATH', f"{bin_}:{os.environ['PATH']}")
     site = docs.render(proc, tmp_path/'site')
@@ -188,7 +244,7 @@ def test_preview_screenshots(build, tmp_path):
     import numpy as np
     for fn in html:
         page = fn.read_text(encoding='utf-8')
-        assert page.count('<img') >= 1 and 'data:image/png;base64' in page, f'{fn.name}: no figure in the HTML'
+        assert page.count('<img') >= 1 and 'data:image/png;base64' in page, f'{fn.name}: no figure in HTML'
         shot = out/f'{fn.stem}.png'
         r = subprocess.run([browser, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars',
                             '--window-size=1200,2400', f'--screenshot={shot}', fn.resolve().as_uri()],

@@ -23,8 +23,8 @@ def test_sidebar_lists_every_notebook_in_order():
     nbs = sorted(p.name for p in (ROOT/'nbs').glob('*.ipynb'))
     assert sorted(entries) == nbs, f'sidebar {entries} vs notebooks {nbs}'
     numbered = [int(e[:2]) for e in entries if e[:2].isdigit()]
-    assert numbered == sorted(numbered), 'sidebar is not in reading order (chapter numbers must not decrease; ' \
-                                         'lettered notebooks of one chapter may be grouped by topic)'
+    assert numbered == sorted(numbered), 'sidebar is not in reading order (chapter numbers must not ' \
+                                         'decrease; lettered notebooks of a chapter may be grouped by topic)'
     assert entries[0] == 'index.ipynb'
 
 # nbdev's docs processing of every page is checked on the executed notebooks, the exact input of
@@ -98,19 +98,23 @@ def test_mixed_import_checker(tmp_path):
     fn = tmp_path/'x.ipynb'
     cells = [dict(cell_type='code', source=s, metadata={}) for s in
              ('import numpy as np', '#| export\nimport os\nX = 1', 'import os\nx = os.getcwd()', 'y = 1',
-              'import torch\ntorch.set_num_threads(1)', 'import os\nprint(X, x, y, np, [len(z) for z in os.listdir()])')]
+              'import torch\ntorch.set_num_threads(1)',
+              'import os\nprint(X, x, y, np, [len(z) for z in os.listdir()])')]
     fn.write_text(json.dumps(dict(cells=cells)))
     assert mixed_import_cells(fn) == ["cell 5 (uses ['y']): import os"]
 
-# Chapters with such cells at 22:00 UTC on 2026-12-01: their docs pages fail nbdev's processing (owners: H2 00,
-# H4 05/05a, H5 08b, H6 09). Remove a chapter once its imports moved to the imports cell (an xpass says so).
+# Chapters with such cells at 22:00 UTC on 2026-12-01: their docs pages fail nbdev's processing
+# (owners: H2 00, H4 05/05a, H5 08b, H6 09). Remove a chapter once its imports moved to the imports cell
+# (an xpass says so).
 MIXED_TODO: set = set()
 
-@pytest.mark.parametrize('page', [pytest.param(p, marks=pytest.mark.xfail(
-    reason='imports mixed with code: the docs page fails nbdev processing', strict=False)) if p in MIXED_TODO else p
+_MIXED_XFAIL = pytest.mark.xfail(reason='imports mixed with code: the docs page fails nbdev processing',
+                                 strict=False)
+
+@pytest.mark.parametrize('page', [pytest.param(p, marks=_MIXED_XFAIL) if p in MIXED_TODO else p
     for p in sidebar_entries() if (ROOT/'nbs'/p).exists()])
 def test_no_cells_mixing_imports_and_code(page):
     bad = mixed_import_cells(ROOT/'nbs'/page)
     assert not bad, (f'{page}: cells that import and use variables of earlier ordinary cells; nbdev re-runs '
-                     f'import cells without those when it builds the docs, so the docs build fails there: move the '
-                     f'imports to the imports cell:\n' + '\n'.join(bad))
+                     f'import cells without those when it builds the docs, so the docs build fails there: '
+                     f'move the imports to the imports cell:\n' + '\n'.join(bad))

@@ -64,8 +64,8 @@ def test_checker_on_examples(tmp_path):
         fn = tmp_path/'x.ipynb'
         fn.write_text(json.dumps({'cells': [dict(cell_type=t, source=s, metadata={}) for t, s in cells]}))
         return opening_problems(fn)
-    para = 'The b-value is the slope of the magnitude-frequency distribution, and this chapter estimates it ' \
-           'from a catalog with the maximum-likelihood method of Aki (1965).'
+    para = 'The b-value is the slope of the magnitude-frequency distribution, and this chapter ' \
+           'estimates it from a catalog with the maximum-likelihood method of Aki (1965).'
     assert nb(('markdown', '# T\n> s'), ('code', '#| default_exp x'), ('code', '#| hide\nimport os'),
               ('markdown', para), ('code', 'x = 1')) == []
     assert nb(('markdown', f'# T\n> s\n\n{para}'), ('code', 'x = 1')) == []
@@ -73,11 +73,13 @@ def test_checker_on_examples(tmp_path):
     assert len(p) == 1 and 'before any paragraph' in p[0]
     assert any('summary' in x for x in nb(('markdown', '# T'), ('markdown', para)))
     assert nb(('markdown', '# T\n> s'), ('markdown', '## Heading only'), ('code', 'x')) != []
-    assert nb(('markdown', '# T\n> s'), ('code', '#| code-fold: true\nout_dir = None'), ('markdown', para)) == []
+    folded = ('code', '#| code-fold: true\nout_dir = None')
+    assert nb(('markdown', '# T\n> s'), folded, ('markdown', para)) == []
 
 # Chapters whose opening still put the parameters cell before any prose at 22:00 UTC on 2026-12-01 (issue 13).
-# The fix is one command per chapter, by its owner or the lead: `python tools/fix_openings.py --apply nbs/X.ipynb`
-# then `nbdev_clean --fname nbs/X.ipynb`. Remove a chapter from this list once fixed (an xpass says so).
+# The fix is one command per chapter, by its owner or the lead:
+# `python tools/fix_openings.py --apply nbs/X.ipynb`, then `nbdev_clean --fname nbs/X.ipynb`.
+# Remove a chapter from this list once fixed (an xpass says so).
 OPENING_TODO: set = set()
 
 @pytest.mark.parametrize('page', [pytest.param(p, marks=pytest.mark.xfail(
@@ -91,7 +93,7 @@ def test_chapter_opens_with_title_summary_and_prose(page):
 _re_rel = re.compile(r"""['"]\.\./[^'"]*['"]|Path\(\s*['"]\.\.['"]\s*\)""")
 
 def cwd_relative_paths(nb_path:Path) -> list[str]:
-    "Code that reads or writes paths relative to `nbs/` (breaks `papermill nbs/X.ipynb out.ipynb` run from the root)."
+    "Code using paths relative to `nbs/` (breaks `papermill nbs/X.ipynb out.ipynb` run from the root)."
     out = []
     for i, c in enumerate(json.loads(Path(nb_path).read_text(encoding='utf-8'))['cells']):
         if c['cell_type'] != 'code': continue
@@ -105,7 +107,7 @@ def test_relative_path_checker():
 
 @pytest.mark.parametrize('page', [p for p in sidebar_entries() if (NBS/p).exists()])
 def test_runs_from_repository_root(page):
-    "No chapter depends on being run from nbs/: the README runs `papermill nbs/X.ipynb out.ipynb` from the root."
+    "No chapter depends on being run from nbs/: the README runs `papermill nbs/X.ipynb out.ipynb` from root."
     bad = cwd_relative_paths(NBS/page)
-    assert not bad, (f'{page}: paths relative to nbs/ (use seisnb.data.examples_dir() / shared_data_dir() or a '
-                     f'path built from the module):\n' + '\n'.join(bad))
+    assert not bad, (f'{page}: paths relative to nbs/ (use seisnb.data.examples_dir() / shared_data_dir() '
+                     f'or a path built from the module):\n' + '\n'.join(bad))

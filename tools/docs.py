@@ -108,7 +108,7 @@ def kernel_env(base:dict|None=None) -> dict:
     return env
 
 def maps_env(env:dict|None=None) -> dict:
-    "`env` (default: os.environ) plus, when map data are missing, the run loop's one-warning-per-build settings."
+    "`env` (default: os.environ) plus, without map data, the run loop's one-warning-per-build settings."
     sys.path.insert(0, str(ROOT/'tools'))
     from run_notebooks import map_data_message, kernel_env as run_env
     env = dict(os.environ if env is None else env)
@@ -145,18 +145,20 @@ def execute_one(nb_path:Path, out_dir:Path, slow:bool=False, timeout:int=1800, e
     if out.exists():
         ex = json.loads(out.read_text(encoding='utf-8'))
         _restore(ex)
-        ex['cells'] = [c for c in ex['cells'] if 'injected-parameters' not in c.get('metadata', {}).get('tags', [])]
+        injected = lambda c: 'injected-parameters' in c.get('metadata', {}).get('tags', [])
+        ex['cells'] = [c for c in ex['cells'] if not injected(c)]
         _write_json(ex, out)
     else: status, err = 'FAILED', err or 'papermill wrote no output notebook'
     rec = Path(record_dir or '.')/f'{nb_path.stem}.metrics.json'
     figs = json.loads(rec.read_text()).get('figures', []) if record_dir and rec.exists() else []
-    return dict(page=nb_path.name, status=status, wall_s=round(time.time()-t0, 1), skipped_cells=skipped, error=err,
-                figures=figs)
+    return dict(page=nb_path.name, status=status, wall_s=round(time.time()-t0, 1), skipped_cells=skipped,
+                error=err, figures=figs)
 
 def _papermill_error(stderr:str) -> str:
     "The useful tail of papermill's stderr (the failing cell's exception), without kernel noise."
     lines = [l for l in stderr.splitlines() if 'Kernel is running over TCP' not in l and l.strip()]
-    i = next((k for k, l in enumerate(lines) if 'PapermillExecutionError' in l or 'Exception encountered' in l), None)
+    marks = ('PapermillExecutionError', 'Exception encountered')
+    i = next((k for k, l in enumerate(lines) if any(m in l for m in marks)), None)
     return '\n'.join(lines[i:] if i is not None else lines[-25:])[-3000:]
 
 def execute_all(out_dir:Path, pages:list[str]|None=None, n_workers:int=2, slow:bool=False,
@@ -183,7 +185,8 @@ def process_one(src:Path, dst:Path, timeout:int=900) -> dict:
     r = subprocess.run([sys.executable, '-c', _PROC, str(src), str(dst), str(ROOT)], env=env,
                        capture_output=True, text=True, timeout=timeout)
     err = '' if r.returncode == 0 and Path(dst).exists() else r.stderr[-3000:]
-    return dict(page=Path(src).name, status='ok' if not err else 'FAILED', wall_s=round(time.time()-t0, 1), error=err)
+    return dict(page=Path(src).name, status='ok' if not err else 'FAILED', wall_s=round(time.time()-t0, 1),
+                error=err)
 
 def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_workers:int=2) -> list[dict]:
     "Quarto's input in `proc_dir`: the site files and every executed page, processed by nbdev."
@@ -201,7 +204,7 @@ def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_worke
 
 def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800,
           update:bool=False) -> dict:
-    "Execute and process the pages into `out/exec` and `out/proc` (figure PNGs in `out/records`); write `out/build.json`."
+    "Execute, then process, the pages into `out/exec`, `out/proc` (figures: `out/records`), `out/build.json`."
     pages = pages or sidebar_entries()
     out = Path(out)
     old = json.loads((out/'build.json').read_text()) if update and (out/'build.json').exists() else None
@@ -238,10 +241,11 @@ def _title_cell(fm_src:str) -> str|None:
     s = fm_src.strip()
     if not (s.startswith('---') and s.endswith('---')): return None
     d = yaml.safe_load(s.strip('-')) or {}
-    return f"# {d.get('title', '')}\n\n> {d['description']}" if d.get('description') else f"# {d.get('title', '')}"
+    title = f"# {d.get('title', '')}"
+    return f"{title}\n\n> {d['description']}" if d.get('description') else title
 
 def _preview_nb(nb):
-    "The processed notebook as a reader would see it without Quarto: front matter as a title, hidden inputs hidden."
+    "The processed notebook as a reader sees it without Quarto: front matter as title, hidden inputs hidden."
     for c in nb.cells:
         if c.cell_type == 'raw':
             t = _title_cell(c.source)
@@ -254,7 +258,8 @@ def _preview_nb(nb):
             c.source = '\n'.join(l for l in c.source.splitlines() if not _re_dir.match(l)).strip()
     return nb
 
-def preview(proc_dir:Path=BUILD/'proc', out_dir:Path=BUILD/'preview', pages:list[str]|None=None) -> list[Path]:
+def preview(proc_dir:Path=BUILD/'proc', out_dir:Path=BUILD/'preview',
+            pages:list[str]|None=None) -> list[Path]:
     "Render the processed pages to HTML with nbconvert (no Quarto), plus an index in sidebar order."
     import nbformat
     from nbconvert import HTMLExporter
@@ -310,22 +315,33 @@ def main(argv=None) -> int:
     b.add_argument('--workers', type=int, default=int(os.environ.get('DOCS_WORKERS', 2)))
     b.add_argument('--slow', action='store_true', help='also run cells marked #| slow')
     b.add_argument('--out', default=str(BUILD))
-    b.add_argument('--no-render', action='store_true', help='stop before Quarto (no error when it is missing)')
-    b.add_argument('--update', action='store_true', help='rebuild only --only pages into an existing build, keep the rest')
+    b.add_argument('--no-render', action='store_true',
+                   help='stop before Quarto (no error when it is missing)')
+    b.add_argument('--update', action='store_true',
+                   help='rebuild only --only pages into an existing build, keep the rest')
     p = sub.add_parser('preview', help='render the processed pages to HTML with nbconvert')
     p.add_argument('--out', default=str(BUILD))
     a = ap.parse_args(argv)
     out = Path(a.out)
     if a.cmd == 'preview':
         if not (out/'proc').is_dir():
-            print(f'error: {out/"proc"} does not exist: run `make docs` (or `python tools/docs.py build --no-render`) first')
+            print(f'error: {out/"proc"} does not exist: run `make docs` '
+                  '(or `python tools/docs.py build --no-render`) first')
             return 1
         fns = preview(out/'proc', out/'preview')
         print(f'wrote {len(fns)} pages to {out/"preview"} (open {out/"preview"/"index.html"})'); return 0
     q = quarto()
     if not q and not a.no_render:
-        print('note: `quarto` is not on the PATH: building everything up to Quarto, then stopping with an error', flush=True)
-    pages = [p if p.endswith('.ipynb') else p + '.ipynb' for p in a.only] if a.only else None
+        print('note: `quarto` is not on the PATH: building everything up to Quarto, then stopping with an '
+              'error', flush=True)
+    pages = None
+    if a.only:   # the named pages in the sidebar's order (the site's), whatever order they came in
+        want = [p if p.endswith('.ipynb') else p + '.ipynb' for p in a.only]
+        unknown = [p for p in want if p not in sidebar_entries()]
+        if unknown:
+            print(f'error: --only names pages that are not in nbs/sidebar.yml: {unknown}', file=sys.stderr)
+            return 2
+        pages = [p for p in sidebar_entries() if p in want]
     res = build(out, pages, a.workers, a.slow, update=a.update)
     _report(res)
     ok = all(r['status'] == 'ok' for r in res['execute'] + res['process'])
