@@ -133,9 +133,10 @@ def _parse_time(s:pd.Series, lines, source) -> pd.Series:
         t = pd.to_datetime(raw, utc=True, errors='coerce', format='ISO8601')
     bad = t.isna().to_numpy()
     if bad.any():
-        _fail(bad, 'time', s.to_numpy(dtype=object), 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120', lines,
-              source, 'unparseable time')
-    _check_time_range(t, None if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy(dtype=object), lines, source)
+        _fail(bad, 'time', s.to_numpy(dtype=object), 'an ISO 8601 UTC time such as 2011-03-11T05:46:24.120',
+              lines, source, 'unparseable time')
+    raw_times = None if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy(dtype=object)
+    _check_time_range(t, raw_times, lines, source)
     return t.astype('datetime64[ns, UTC]')
 
 # %% ../nbs/00_catalog.ipynb #806e139a
@@ -160,9 +161,10 @@ def _parse_number(s:pd.Series, column:str, lines, source, allow_nan:bool=False) 
 def _parse_text(s:pd.Series, column:str, lines, source) -> pd.Series:
     "A non-empty string column (`str` dtype, stripped); missing or blank entries raise."
     t = s.astype(str)
-    if re.search(r'(?m)^[ \t]|[ \t]$', '\n'.join(t.tolist())): t = t.str.strip()   # strip only when needed (fast)
+    if re.search(r'(?m)^[ \t]|[ \t]$', '\n'.join(t.tolist())): t = t.str.strip()   # only when needed (fast)
     miss = s.isna().to_numpy() | (t.to_numpy(dtype=object) == '')
-    if miss.any(): _fail(miss, column, s.to_numpy(dtype=object), f'a non-empty {column}', lines, source, 'missing value')
+    if miss.any():
+        _fail(miss, column, s.to_numpy(dtype=object), f'a non-empty {column}', lines, source, 'missing value')
     return t.astype('str')
 
 # %% ../nbs/00_catalog.ipynb #17a354e1
@@ -350,7 +352,7 @@ def _sniff(header:str, sep:str) -> str:
 
 # %% ../nbs/00_catalog.ipynb #e17db886
 def _records_fast(txt:str, sep:str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "`_records` for text without quotes (one record per line); only lines unlike the header are looked at twice."
+    "`_records` for text without quotes (one record per line); only lines unlike the header are read twice."
     ls = txt.split('\n')
     cnt = np.array([l.count(sep) for l in ls]) + 1
     keep, last = np.ones(len(ls), bool), np.zeros(len(ls), bool)

@@ -195,7 +195,7 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
                 sampler=None,        # torch Sampler over `train_ds` (replaces shuffling)
                 device=None,         # see `get_device`
                 num_workers:int=0,   # worker processes (0: in the main process)
-                drop_last:bool|None=None, # drop the last partial training batch (None: when len(train_ds) > bs)
+                drop_last:bool|None=None, # drop the last partial training batch (None: if len(train_ds) > bs)
                ) -> DataLoaders:
     "fastai DataLoaders over two torch Datasets."
     for name, ds in (('train_ds', train_ds), ('valid_ds', valid_ds)):
@@ -263,7 +263,7 @@ _OPTS = {'adam': Adam, 'sgd': SGD, 'torch_adam': _torch_adam}
 _SCHEDULES = ('const', 'one_cycle')
 
 def _opt_func(opt:str, mom:float, wd:float=0., **opt_kw):
-    "fastai optimiser function for `opt` with momentum `mom`, weight decay `wd` and further arguments `opt_kw`."
+    "fastai optimiser function for `opt` with momentum `mom`, weight decay `wd`, further arguments `opt_kw`."
     if opt not in _OPTS: raise ValueError(f"opt={opt!r}; expected one of {sorted(_OPTS)}")
     f = _OPTS[opt]
     return lambda params, lr, **kw: f(params, lr, mom=mom, wd=wd, **opt_kw, **kw)
@@ -271,12 +271,12 @@ def _opt_func(opt:str, mom:float, wd:float=0., **opt_kw):
 
 # %% ../nbs/00c_learn.ipynb #dfaced44
 def learner(model:nn.Module,       # the network (fastai moves it to the DataLoaders' device when fitting)
-            dls:DataLoaders,       # from `array_dls` or `dataset_dls`; assign `learn.dls` to train on new data
+            dls:DataLoaders,       # from `array_dls` or `dataset_dls`; assign `learn.dls` for new data
             loss_func,             # e.g. nn.CrossEntropyLoss(), nn.BCEWithLogitsLoss(), nn.MSELoss()
             lr:float,              # learning rate (the peak with 'one_cycle')
             opt:str='adam',        # 'adam', 'sgd' (fastai's) or 'torch_adam' (torch.optim.Adam)
             mom:float=0.9,         # momentum (Adam's beta1)
-            wd:float=0.,           # weight decay (decoupled, fastai's default, unless opt_kw has decouple_wd=False)
+            wd:float=0.,           # weight decay (decoupled unless opt_kw has decouple_wd=False)
             opt_kw:dict|None=None, # further optimiser arguments, e.g. dict(sqr_mom=0.999, eps=1e-8)
             wd_bn_bias:bool=False, # also decay batch-norm and bias parameters
             progress:bool=False,   # show fastai's progress bar and epoch table
@@ -284,11 +284,12 @@ def learner(model:nn.Module,       # the network (fastai moves it to the DataLoa
             cbs=(),                # fastai callbacks
             metrics=(),            # fastai metrics, e.g. `fastai.metrics.accuracy`
            ) -> Learner:
-    "The fastai `Learner` every seisnb study trains with: its optimiser, callbacks and device; quiet by default."
+    "The fastai `Learner` every seisnb study trains with: optimiser, callbacks, device; quiet by default."
     if not lr > 0: raise ValueError(f"lr={lr!r}; expected a positive learning rate")
     if seed is not None: set_seed(seed)
-    learn = Learner(dls, model, loss_func=loss_func, opt_func=_opt_func(opt, mom, wd, **(opt_kw or {})), lr=lr,
-                    wd=wd, wd_bn_bias=wd_bn_bias, metrics=list(metrics), cbs=list(cbs))
+    opt_func = _opt_func(opt, mom, wd, **(opt_kw or {}))
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=opt_func, lr=lr, wd=wd, wd_bn_bias=wd_bn_bias,
+                    metrics=list(metrics), cbs=list(cbs))
     if not progress:
         learn.remove_cb(ProgressCallback)
         learn.logger = lambda *a, **k: None
@@ -319,8 +320,8 @@ def fit(model:nn.Module,          # the network (moved to the DataLoaders' devic
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 1):
         raise ValueError(f"epochs={epochs!r}; expected an integer >= 1")
     best = BestModel(monitor, patience, restore_best)
-    learn = learner(model, dls, loss_func, lr, opt=opt, mom=mom, wd=wd, opt_kw=opt_kw, progress=progress, seed=seed,
-                    cbs=[best, *cbs], metrics=metrics)
+    learn = learner(model, dls, loss_func, lr, opt=opt, mom=mom, wd=wd, opt_kw=opt_kw, progress=progress,
+                    seed=seed, cbs=[best, *cbs], metrics=metrics)
     if schedule == 'one_cycle': learn.fit_one_cycle(epochs, lr)
     else: learn.fit(epochs, lr)
     learn.seed = seed if seed is not None else _last_seed   # the seed this run started from

@@ -55,12 +55,14 @@ def component_order(channels:str|list # e.g. 'HHE_HHN_HHZ', 'ENZ', 'EHZ' (one ch
                    ) -> str:
     "The component letters (e.g. 'ENZ', or 'Z' for the single channel 'EHZ') of channel codes."
     if isinstance(channels, np.ndarray): channels = channels.tolist()
-    if isinstance(channels, bytes): channels = channels.decode('ascii')
+    if isinstance(channels, bytes):
+        raise TypeError(f"channels={channels!r} is bytes; expected a str such as 'HHE_HHN_HHZ' "
+                        "(decode it first: channels.decode('ascii'))")
     if isinstance(channels, str):
         if re.search('[_,]', channels): parts = re.split('[_,]', channels)
         elif set(channels) <= _COMPONENT_LETTERS: parts = list(channels)   # bare letters: 'ENZ', 'Z'
         else: parts = [channels]                                           # one SEED code: 'EHZ'
-    else: parts = [p.decode('ascii') if isinstance(p, bytes) else p for p in channels]
+    else: parts = list(channels)
     if not parts or any(not isinstance(p, str) or not p.strip() for p in parts):
         raise ValueError(f"channels={channels!r}; expected channel codes such as 'HHE_HHN_HHZ' or 'EHZ'")
     return ''.join(p.strip()[-1] for p in parts)
@@ -231,10 +233,14 @@ def _npz_sample(v, fn, key, n):
     return int(f)
 
 def _npz_channels(v, fn):
-    "The 'channels' field as a str (bytes decoded as ASCII)."
+    "The 'channels' field as a str; bytes or any other dtype is an error naming file and field."
     if v is None: return None
     a = np.asarray(v)
-    if a.dtype.kind == 'S': a = np.char.decode(a, 'ascii')
+    if a.dtype.kind == 'S':
+        raise ValueError(f"{fn}: field 'channels' is stored as bytes ({a.ravel()[:3].tolist()}); "
+                         "expected a str such as 'HHE_HHN_HHZ': pass channels='HHE_HHN_HHZ' (the column "
+                         "order) to read it, "
+                         "or save the file again with a str")
     if a.dtype.kind != 'U':
         raise ValueError(f"{fn}: field 'channels' has dtype {a.dtype}; expected a string such as "
                          "'HHE_HHN_HHZ'")
@@ -274,7 +280,9 @@ def read_npz(fn,               # path to a PhaseNet/DeepDenoiser .npz
     fn = Path(fn)
     with _open_npz(fn) as d:
         data, itp, its = (_npz_get(d, fn, k) for k in ('data', 'itp', 'its'))
-        ch_file = _npz_channels(_npz_get(d, fn, 'channels'), fn)
+        ch_raw = _npz_get(d, fn, 'channels')
+    as_bytes = np.asarray(ch_raw).dtype.kind == 'S'
+    ch_file = None if channels is not None and as_bytes else _npz_channels(ch_raw, fn)
     if data is None: raise KeyError(f"{fn}: no field 'data'; expected a PhaseNet/DeepDenoiser NPZ")
     if channels is not None and ch_file is not None and component_order(channels) != component_order(ch_file):
         warnings.warn(f"{fn.name}: channels={channels!r} overrides the file's channels={ch_file!r}",

@@ -35,6 +35,8 @@ def _npy_named_npz(tmp):
 def _nan_itp(tmp): return lambda: read_npz(_npz(tmp, data=ZNE, itp=np.nan, channels='HHE_HHN_HHZ'))
 def _text_itp(tmp): return lambda: read_npz(_npz(tmp, data=ZNE, itp='300', channels='HHE_HHN_HHZ'))
 def _numeric_channels(tmp): return lambda: read_npz(_npz(tmp, data=ZNE, itp=10, channels=np.arange(3)))
+def _bytes_channels(tmp): return lambda: read_npz(_npz(tmp, data=ZNE, itp=10, channels=np.bytes_(b'HHE_HHN_HHZ')))
+
 def _complex_npz(tmp): return lambda: read_npz(_npz(tmp, data=ZNE.astype(complex), itp=10, channels='ENZ'))
 def _one_sample_npz(tmp): return lambda: read_npz(_npz(tmp, data=ZNE[:1], itp=0, channels='ENZ'))
 def _zero_sample_npz(tmp): return lambda: read_npz(_npz(tmp, data=ZNE[:0], channels='ENZ'))
@@ -112,6 +114,7 @@ BATTERY = [  # (case, fixture, exception, message that must appear)
     ('NaN itp', _nan_itp, ValueError, "field 'itp' is nan"),
     ('text itp', _text_itp, ValueError, "field 'itp'"),
     ('numeric channels', _numeric_channels, ValueError, "field 'channels' has dtype"),
+    ('channels stored as bytes', _bytes_channels, ValueError, "field 'channels' is stored as bytes"),
     ('complex npz', _complex_npz, TypeError, 'complex'),
     ('one-sample npz', _one_sample_npz, ValueError, '1 sample(s) per trace'),
     ('zero-sample npz', _zero_sample_npz, ValueError, '0 sample(s) per trace'),
@@ -145,9 +148,13 @@ def test_no_half_written_stead(tmp_path, make):
     assert list(tmp_path.iterdir()) == []
 
 def test_channels_as_bytes_and_override(tmp_path):
-    "Bytes are decoded (older writers); an explicit channels= wins over the file's entry, with a warning."
+    """Bytes in 'channels' are an error naming file and field; an explicit channels= reads the file, and wins
+    over a str entry with a warning."""
     fn = _npz(tmp_path, data=ZNE, itp=10, channels=np.bytes_(b'HHE_HHN_HHZ'))
-    np.testing.assert_allclose(read_npz(fn)['data'][0], ZNE[:, 2])
+    with pytest.raises(ValueError, match=r"x.npz: field 'channels' is stored as bytes"): read_npz(fn)
+    np.testing.assert_allclose(read_npz(fn, channels='HHE_HHN_HHZ')['data'][0], ZNE[:, 2])
+    with pytest.raises(TypeError, match='is bytes; expected a str'): component_order(b'HHE_HHN_HHZ')
+    fn = _npz(tmp_path, data=ZNE, itp=10, channels='HHE_HHN_HHZ')
     with pytest.warns(UserWarning, match='overrides'): r = read_npz(fn, channels='ZNE')
     np.testing.assert_allclose(r['data'][0], ZNE[:, 0])
     assert component_order('EHZ') == 'Z' and component_order(['ENZ']) == 'Z'

@@ -105,10 +105,11 @@ def train_autoencoder(maps:np.ndarray,    # (N, H, W) training maps
     nv = max(1, int(round(val_frac*len(x))))
     xv, xt = x[perm[:nv]], x[perm[nv:]]
     ae, dev = model or BAutoencoder(), get_device(device)
-    dls = dataset_dls(_PairDS(xt), _PairDS(xv), bs=bs, sampler=_Perms(len(xt), g), drop_last=False, device=dev)
+    dls = dataset_dls(_PairDS(xt), _PairDS(xv), bs=bs, sampler=_Perms(len(xt), g), drop_last=False,
+                      device=dev)
     mets = [_WholeMSE(ae, xt.to(dev), 'train_mse'), _WholeMSE(ae, xv.to(dev), 'valid_mse')]
-    learn = fit(ae, dls, nn.MSELoss(), max_epochs, lr, opt='torch_adam', patience=patience, monitor='valid_mse',
-                metrics=mets)
+    learn = fit(ae, dls, nn.MSELoss(), max_epochs, lr, opt='torch_adam', patience=patience,
+                monitor='valid_mse', metrics=mets)
     names = list(learn.recorder.metric_names[1:-1])
     log = pd.DataFrame(learn.recorder.values, columns=names)[['train_mse', 'valid_mse']]
     return ae.eval(), log.rename_axis('epoch').reset_index()
@@ -116,7 +117,7 @@ def train_autoencoder(maps:np.ndarray,    # (N, H, W) training maps
 
 # %% ../../nbs/09b_progressive_autoencoder.ipynb #566f74af
 class ErrorBlocks:
-    "BlockSamples-like view whose blocks are the autoencoder's reconstruction errors (reconstruction - input)."
+    "BlockSamples-like view whose blocks are the autoencoder's errors (reconstruction - input) of every map."
     def __init__(self, samples,        # BlockSamples-like with (T, H, W) blocks of b-values
                  ae:BAutoencoder):     # trained autoencoder (H and W divisible by 2**ae.n)
         self.samples, self.ae, self.meta = samples, ae.eval(), samples.meta

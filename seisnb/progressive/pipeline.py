@@ -14,7 +14,7 @@ import torch
 __all__ = ['synth_catalog', 'bstore', 'pipeline_samples']
 
 # %% ../../nbs/09e_progressive_known_answer.ipynb #67d1cb40
-def synth_catalog(scenario:str='planted', # 'planted' (b drop before M>=5 events) or 'null' (same catalog, no drop)
+def synth_catalog(scenario:str='planted', # 'planted' (b drop before M>=5 events), 'null' (no drop)
                   t_days:float=2000,      # days
                   region:tuple=(140., 146., 36., 42.), # (lon_min, lon_max, lat_min, lat_max), degrees
                   mu:float=40.,           # background events per day (M >= 2)
@@ -23,7 +23,7 @@ def synth_catalog(scenario:str='planted', # 'planted' (b drop before M>=5 events
                   radius_km:float=40.,    # planted window radius, km
                   m_target:float=5.0,     # targets: every event this large
                   seed:int=0) -> pd.DataFrame:
-    "ETAS catalog (seisnb.synth) with or without a planted precursory b-value drop before every M >= m_target event."
+    "ETAS catalog (seisnb.synth) with or without a planted precursory b-value drop before each M >= m_target."
     from seisnb.synth import simulate_etas, plant_b_drop
     if scenario not in ('planted',
                         'null'): raise ValueError(f"scenario must be 'planted' or 'null'; got {scenario!r}")
@@ -57,6 +57,7 @@ def pipeline_samples(cfg:dict,              # grid row (uses b_radius, b_window,
     "BlockSamples of one configuration (its M_lim and meta-epoch length) from the b-value `store`."
     from seisnb.bsamples import make_samples
     return make_samples(catalog, store, m_eq=m_eq, m_lim=float(cfg['m_lim']), block=(T, H, H), per_eq=per_eq,
-                        segment_days=int(cfg['meta_days']), seed=seed, r=float(cfg['b_radius']), t=int(cfg['b_window']), verbose=False)
+                        segment_days=int(cfg['meta_days']), seed=seed, r=float(cfg['b_radius']),
+                        t=int(cfg['b_window']), verbose=False)
 
 

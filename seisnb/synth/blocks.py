@@ -13,7 +13,7 @@ __all__ = ['ToyBlocks', 'toy_samples_fn', 'toy_store_fn']
 
 # %% ../../nbs/00f_synth_blocks.ipynb #bf0c6e52
 class ToyBlocks:
-    "BlockSamples-like fake: random b-value blocks, EQ blocks optionally carrying a central precursory b drop."
+    "BlockSamples-like fake: random b-value blocks, EQ blocks optionally with a central precursory b drop."
     def __init__(self, n_days:int=400,   # timeline length, days
                  T:int=64, H:int=16,      # block days and map size, cells
                  eq_per_day:float=0.15,   # mean EQ samples per day
@@ -31,10 +31,11 @@ class ToyBlocks:
         o = np.lexsort((lab, days))
         days, lab = days[o], lab[o]
         mag = np.where(lab == 1, 5 + rng.exponential(0.43, len(lab)), np.nan)
-        self.meta = pd.DataFrame(dict(time=(t0 + days).astype('datetime64[ns]'), lat=rng.uniform(35, 40, len(lab)),
-                                      lon=rng.uniform(140, 145,
-                                                      len(lab)), i_time=days + T, i_lat=rng.integers(0, 50, len(lab)),
-                                      i_lon=rng.integers(0, 50, len(lab)), label=lab, mag=mag, n_mean=rng.gamma(4, 5, len(lab))))
+        n = len(lab)
+        self.meta = pd.DataFrame(dict(time=(t0 + days).astype('datetime64[ns]'), lat=rng.uniform(35, 40, n),
+                                      lon=rng.uniform(140, 145, n), i_time=days + T,
+                                      i_lat=rng.integers(0, 50, n), i_lon=rng.integers(0, 50, n), label=lab,
+                                      mag=mag, n_mean=rng.gamma(4, 5, n)))
         self.T, self.H, self.drop, self.drop_days, self.noise, self.seed = T, H, drop, drop_days, noise, seed
 
     def __len__(self): return len(self.meta)
@@ -63,7 +64,7 @@ def toy_samples_fn(cfg:dict,          # grid row (uses m_lim)
 
 # %% ../../nbs/00f_synth_blocks.ipynb #4451e0cb
 def toy_store_fn(r:float, t:int, root) -> str:
-    "Search stand-in for a b-value store: appends a line to root/calls.log and returns a path keyed by (r, t)."
+    "Search stand-in for a b-value store: appends a line to root/calls.log, returns a path keyed by (r, t)."
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     with open(root/'calls.log', 'a') as f: f.write(f'{r} {t}\n')
