@@ -1,5 +1,6 @@
 # seisnb: the two set-up commands (see README).
-#   make test  - create .venv if missing, install (constraints-pinned), then export/clean checks, nbdev_test, pytest
+#   make test  - create .venv if missing, install (constraints-pinned), then export/clean checks, nbdev_test,
+#                pytest (2 xdist workers), and the docs check of the executed, processed pages (docs-check)
 #   make run   - install the same way, execute every notebook headless with papermill into runs/<timestamp>/
 #   make docs  - execute the chapters (inline figures), nbdev-process them into _docs_build/proc (Quarto's
 #                input), then quarto render into _docs/; without quarto it stops there with an error
@@ -16,6 +17,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.seisnb-installed
 NBDEV_WORKERS ?= 2
 NBDEV_FLAGS ?=
+# pytest-xdist workers for `make pytest` (0: no xdist); tests that share one fixture are grouped (loadgroup)
+PYTEST_WORKERS ?= 2
 
 .PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab docs-check
 
@@ -50,17 +53,19 @@ check-sync: install
 nbdev-test: install
 	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing $(if $(NBDEV_FLAGS),--flags "$(NBDEV_FLAGS)")
 
-# The docs build check (tests/test_docs_build.py) executes every page a second time and re-imports torch for
-# nbdev's show_doc processing of each page; it runs in `make docs-check`, not here, so `make test` executes
-# each notebook once (under nbdev_test).
+# pytest runs everything a notebook cannot hold (bad-input batteries, kill-and-resume, distributed runs, the
+# parameter sets, package checks) on PYTEST_WORKERS processes. The docs build check (tests/test_docs_build.py)
+# needs the executed pages: it runs in `make docs-check`, which `make test` calls after pytest.
 pytest: install
-	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra --ignore=tests/test_docs_build.py; rc=$$?; \
+	@MPLBACKEND=Agg $(BIN)/python -m pytest tests/ -ra --ignore=tests/test_docs_build.py \
+	  $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi; exit $$rc
 
 test: install
 	$(MAKE) check-sync
 	$(MAKE) nbdev-test
 	$(MAKE) pytest
+	$(MAKE) docs-check DOCS_TESTS=tests/test_docs_build.py
 
 run: install
 	$(BIN)/python tools/run_notebooks.py
@@ -81,9 +86,10 @@ preview: install
 	@echo "open _docs_build/preview/index.html (or contents.html for the page list)"
 
 # The CI check of the docs up to Quarto's input, on one build (reused by `make preview` afterwards).
+DOCS_TESTS ?= tests/test_docs_build.py tests/test_docs_opening.py tests/test_docs_config.py
 docs-check: install
 	$(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS); \
-	SEISNB_DOCS_BUILD=_docs_build $(BIN)/python -m pytest tests/test_docs_build.py tests/test_docs_opening.py tests/test_docs_config.py -ra
+	SEISNB_DOCS_BUILD=_docs_build $(BIN)/python -m pytest $(DOCS_TESTS) -ra
 
 LAB_PORT ?= 8888
 lab: install
