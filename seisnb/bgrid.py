@@ -110,7 +110,8 @@ def _catalog_arrays(catalog:pd.DataFrame) -> tuple:
         raise ValueError(f"latitudes must lie in [-90, 90]; found {la[np.abs(la) > 90][0]}")
     out = (lo < -180) | (lo > 360)
     if out.any(): raise ValueError(f"longitudes must lie in [-180, 360]; found {lo[out][0]}")
-    # rounded to 1e-10 degrees: both conventions give the same numbers (220.1 -> -139.9, not -139.90000000000001)
+    # rounded to 1e-10 degrees: both conventions give the same numbers
+    # (220.1 -> -139.9, not -139.90000000000001)
     return tn, la, np.round(wrap_lon(lo, '-180..180'), 10), mg
 
 # %% ../nbs/02_bvalue_grid.ipynb #ee9be63f

@@ -23,12 +23,13 @@ __all__ = ['cell_index', 'block_mean_counts', 'find_eq_samples', 'NeqPool', 'fin
 def _field(ds, r=None, t=None, estimator=None) -> xr.Dataset:
     "The b-value field: an open Dataset or a store path, checked against the requested r, t, estimator."
     if isinstance(ds, (str, Path)): return open_bgrid(ds, r, t, estimator)
-    if not isinstance(ds,
-                      xr.Dataset): raise TypeError(f"ds must be a b-value Dataset or a store path; got {type(ds).__name__}")
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"ds must be a b-value Dataset or a store path; got {type(ds).__name__}")
     miss = [v for v in ('b', 'n_events') if v not in ds]
     if miss: raise ValueError(f"ds lacks variables {miss}; expected a field from seisnb.bgrid.compute_bgrid")
     for k, v in dict(r=r, t=t, estimator=estimator).items():
-        if v is not None and k in ds.attrs and not (ds.attrs[k] == v or (k == 'r' and math.isclose(ds.attrs[k], v, abs_tol=1e-9))):
+        if v is None or k not in ds.attrs: continue
+        if not (ds.attrs[k] == v or (k == 'r' and math.isclose(ds.attrs[k], v, abs_tol=1e-9))):
             raise ValueError(f"the field holds r={ds.attrs.get('r')} deg, t={ds.attrs.get('t')} d, "
                              f"estimator={ds.attrs.get('estimator')!r}; requested {k}={v!r}")
     return ds
@@ -38,8 +39,8 @@ def _block(block, ds) -> tuple[int, int, int]:
     try: T, H, W = (int(x) for x in block)
     except (TypeError, ValueError): raise ValueError(f"block must be (days, lat cells, lon cells); got "
                                                      f"{block!r}") from None
-    if min(T, H, W) < 1 or (T, H,
-                            W) != tuple(block): raise ValueError(f"block sizes must be positive integers; got {block!r}")
+    if min(T, H, W) < 1 or (T, H, W) != tuple(block):
+        raise ValueError(f"block sizes must be positive integers; got {block!r}")
     n = (ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon'])
     if T >= n[0] or H > n[1] or W > n[2]:
         raise ValueError(f"block {tuple(block)} does not fit the field of {n[0]} days x {n[1]} x {n[2]} "
@@ -71,7 +72,7 @@ def cell_index(lat, # latitude(s), degrees
 def block_mean_counts(ds,                      # b-value field: Dataset or store path
                       block:tuple=(512, 32, 32) # (days, lat cells, lon cells)
                      ) -> np.ndarray:
-    "Mean `n_events` of the block of every (label day, centre cell); NaN where the block does not fit. Shape (time, lat, lon), float32."
+    "Mean `n_events` of the block of every (label day, centre cell), shape (time, lat, lon); NaN: no block."
     ds = _field(ds)
     T, H, W = _block(block, ds)
     D, nla, nlo = ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon']
@@ -122,11 +123,12 @@ def find_eq_samples(catalog:pd.DataFrame, # seisnb catalog table (sorted by time
     cnt['duplicate_bin'] = int(dup.sum())
     df = df[~dup]
     nm = block_mean_counts(ds, block) if n_mean is None else n_mean
-    out = pd.DataFrame(dict(time=ds.time.values[df.i_time.values].astype('datetime64[ns]'), lat=ds.lat.values[df.i_lat.values], lon=ds.lon.values[df.i_lon.values],
-                            i_time=df.i_time.values, i_lat=df.i_lat.values, i_lon=df.i_lon.values, label=1, mag=df.mag.values,
-                            n_mean=nm[df.i_time.values, df.i_lat.values, df.i_lon.values].astype(float),
-                            ev_lat=la[df.row.values], ev_lon=lo[df.row.values],
-                            event_id=catalog['event_id'].to_numpy()[df.row.values] if 'event_id' in catalog else df.row.values.astype(str)))
+    it, il, jl, row = df.i_time.values, df.i_lat.values, df.i_lon.values, df.row.values
+    ev_id = catalog['event_id'].to_numpy()[row] if 'event_id' in catalog else row.astype(str)
+    out = pd.DataFrame(dict(time=ds.time.values[it].astype('datetime64[ns]'), lat=ds.lat.values[il],
+                            lon=ds.lon.values[jl], i_time=it, i_lat=il, i_lon=jl, label=1, mag=df.mag.values,
+                            n_mean=nm[it, il, jl].astype(float), ev_lat=la[row], ev_lon=lo[row],
+                            event_id=ev_id))
     cnt['n_eq'] = len(out)
     out.attrs['selection'] = cnt
     if verbose: print('EQ selection:', ', '.join(f'{k}={v}' for k, v in cnt.items()))
@@ -144,7 +146,9 @@ class NeqPool:
     params: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
 
-    def __repr__(self): return f"NeqPool({int(self.available.sum()):,} candidates over {len(self.times)} days x {len(self.lat)} x {len(self.lon)} cells; {self.params})"
+    def __repr__(self):
+        return (f"NeqPool({int(self.available.sum()):,} candidates over {len(self.times)} days x "
+                f"{len(self.lat)} x {len(self.lon)} cells; {self.params})")
     def per_day(self) -> pd.Series:
         "Number of available candidates on each label day."
         return pd.Series(self.available.sum((1, 2)), index=pd.DatetimeIndex(self.times), name='n_available')
@@ -166,7 +170,9 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
     "The nEQ candidate pool of Koehler et al. (section 2.2)."
     ds = _field(ds, r, t, estimator)
     T, H, W = _block(block, ds)
-    if not (l1_radius > 0 and int(days) == days and days >= 0): raise ValueError(f"l1_radius must be > 0 degrees and days an integer >= 0; got {l1_radius!r}, {days!r}")
+    if not (l1_radius > 0 and int(days) == days and days >= 0):
+        raise ValueError(f"l1_radius must be > 0 degrees and days an integer >= 0; got {l1_radius!r}, "
+                         f"{days!r}")
     tn, la, lo, mg = _catalog_arrays(catalog)
     _warn_not_mw(catalog)
     D, nla, nlo = ds.sizes['time'], ds.sizes['lat'], ds.sizes['lon']
@@ -174,7 +180,7 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
     nm = block_mean_counts(ds, block) if n_mean is None else n_mean
     ok = np.isfinite(nm) & (nm >= min_mean_events)
     last = int(day_index(tn[-1:], t0)[0])                 # the catalog's last day (field index)
-    ok[max(0, last - days + 1):] = False                    # the +days after the label day must be in the catalog
+    ok[max(0, last - days + 1):] = False     # the +days after the label day must be in the catalog
     lat_c, lon_c = ds.lat.values, ds.lon.values
     big = np.flatnonzero(mg >= m_lim - MAG_EPS)
     dd = day_index(tn[big], t0)
@@ -189,10 +195,10 @@ def find_neq_pool(catalog:pd.DataFrame,    # seisnb catalog table (sorted by tim
         near = (di[ii][:, None] + dj[jj][None, :]) <= l1_radius + 1e-9
         ok[a:b, ii[0]:ii[-1] + 1, jj[0]:jj[-1] + 1] &= ~near
         n_excl_ev += 1
-    prm = dict(m_lim=m_lim, l1_radius=l1_radius, days=int(days), min_mean_events=min_mean_events, block=[T, H,
-                                                                                                         W])
-    return NeqPool(ok, nm, ds.time.values.astype('datetime64[ns]'), lat_c, lon_c, prm, dict(n_large=len(big),
-                                                                                            n_large_in_field=n_excl_ev, n_available=int(ok.sum())))
+    prm = dict(m_lim=m_lim, l1_radius=l1_radius, days=int(days), min_mean_events=min_mean_events,
+               block=[T, H, W])
+    cnt = dict(n_large=len(big), n_large_in_field=n_excl_ev, n_available=int(ok.sum()))
+    return NeqPool(ok, nm, ds.time.values.astype('datetime64[ns]'), lat_c, lon_c, prm, cnt)
 
 # %% ../nbs/03_bvalue_samples.ipynb #79a76efa
 def to_days(times) -> np.ndarray:
@@ -223,11 +229,11 @@ def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
                seed:int=0              # seed of the draw
               ) -> pd.DataFrame:
     "Balanced nEQ samples: per segment, `per_eq` times as many as EQ, drawn from the pool."
-    if isinstance(per_eq, bool) or not isinstance(per_eq, (int, float, np.integer,
-                                                           np.floating)) or not (math.isfinite(per_eq) and per_eq >= 0):
+    real = lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+    if not (real(per_eq) and math.isfinite(per_eq) and per_eq >= 0):
         raise ValueError(f"per_eq must be a finite number >= 0 of nEQ per EQ; got {per_eq!r}")
-    if isinstance(segment_days, bool) or not isinstance(segment_days, (int, float, np.integer,
-                                                                       np.floating)) or not (math.isfinite(segment_days) and segment_days >= 1 and int(segment_days) == segment_days):
+    if not (real(segment_days) and math.isfinite(segment_days) and segment_days >= 1
+            and int(segment_days) == segment_days):
         raise ValueError(f"segment_days must be a whole number of days >= 1; got {segment_days!r}")
     if 'i_time' not in eq.columns: raise ValueError(f"eq lacks column 'i_time'; expected the table of "
                                                     f"find_eq_samples (got {list(eq.columns)})")
@@ -235,7 +241,8 @@ def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
     T = pool.params['block'][0]
     if (eq['i_time'] < T).any() or (eq['i_time'] >= len(pool.times)).any():
         raise ValueError(f"eq has label-day indices outside the pool's {T}..{len(pool.times) - 1} (found "
-                         f"{int(eq['i_time'].min())}..{int(eq['i_time'].max())}): were eq and pool made from the same field and block?")
+                         f"{int(eq['i_time'].min())}..{int(eq['i_time'].max())}): were eq and pool made "
+                         f"from the same field and block?")
     seg_eq = segment_index(pool.times[eq['i_time'].to_numpy()], pool.times[T], segment_days)
     rows, short = [], 0
     for s, k in zip(*np.unique(seg_eq, return_counts=True)):
@@ -250,8 +257,9 @@ def sample_neq(pool:NeqPool,          # the nEQ pool (`find_neq_pool`)
     if short: warnings.warn(f"nEQ pool too small: {short} fewer nEQ than requested (per_eq={per_eq}, "
                             f"segments of {segment_days} d)")
     d, i, j = np.concatenate(rows).T if rows else (np.zeros(0, int),) * 3
-    return pd.DataFrame(dict(time=pool.times[d], lat=pool.lat[i], lon=pool.lon[j], i_time=d, i_lat=i, i_lon=j, label=0, mag=np.nan,
-                             n_mean=pool.n_mean[d, i, j].astype(float), ev_lat=np.nan, ev_lon=np.nan, event_id=''))
+    return pd.DataFrame(dict(time=pool.times[d], lat=pool.lat[i], lon=pool.lon[j], i_time=d, i_lat=i, i_lon=j,
+                             label=0, mag=np.nan, n_mean=pool.n_mean[d, i, j].astype(float), ev_lat=np.nan,
+                             ev_lon=np.nan, event_id=''))
 
 # %% ../nbs/03_bvalue_samples.ipynb #4474a17d
 class _ChunkReader:
@@ -290,7 +298,7 @@ class _ChunkReader:
         return out
 
 class BlockSamples:
-    "Labelled b-value blocks: `.meta` (one row per sample) and `.block(i)` read lazily from the b-value store."
+    "Labelled b-value blocks: `.meta` (one row per sample), `.block(i)` read lazily from the b-value store."
     def __init__(self, ds,                    # b-value store path (lazy reads) or an in-memory Dataset
                  meta:pd.DataFrame,           # sample table (see `find_eq_samples`)
                  block:tuple=(512, 32, 32),   # (days, lat cells, lon cells)
@@ -301,17 +309,22 @@ class BlockSamples:
         self.path = Path(ds) if isinstance(ds, (str, Path)) else None
         self.ds = _field(ds)
         self.T, self.H, self.W = _block(block, self.ds)
-        if var not in self.ds: raise ValueError(f"var {var!r} not in the field; expected one of {list(self.ds.data_vars)}")
+        if var not in self.ds:
+            raise ValueError(f"var {var!r} not in the field; expected one of {list(self.ds.data_vars)}")
         need = ['time', 'lat', 'lon', 'i_time', 'i_lat', 'i_lon', 'label', 'mag', 'n_mean']
         miss = [c for c in need if c not in meta.columns]
         if miss: raise ValueError(f"meta lacks columns {miss}; expected {need}")
         self.meta, self.var, self.pool = meta.reset_index(drop=True), var, pool
-        self.segment_start = pd.Timestamp(self.ds.time.values[self.T])   # first possible label day: segment 0 starts here
+        # the first possible label day: segment 0 starts here
+        self.segment_start = pd.Timestamp(self.ds.time.values[self.T])
         self.segment_days = None if segment_days is None else int(segment_days)
         it, il, jl = (self.meta[c].to_numpy() for c in ('i_time', 'i_lat', 'i_lon'))
         D, nla, nlo = self.ds.sizes['time'], self.ds.sizes['lat'], self.ds.sizes['lon']
-        bad = (it < self.T) | (it >= D) | (il < self.H//2) | (il - self.H//2 + self.H > nla) | (jl < self.W//2) | (jl - self.W//2 + self.W > nlo)
-        if bad.any(): raise ValueError(f"{int(bad.sum())} samples have blocks outside the field (first: row {int(np.flatnonzero(bad)[0])}); block {self.T, self.H, self.W}")
+        bad = ((it < self.T) | (it >= D) | (il < self.H//2) | (il - self.H//2 + self.H > nla)
+               | (jl < self.W//2) | (jl - self.W//2 + self.W > nlo))
+        if bad.any():
+            raise ValueError(f"{int(bad.sum())} samples have blocks outside the field (first: row "
+                             f"{int(np.flatnonzero(bad)[0])}); block {self.T, self.H, self.W}")
         if self.path is not None:
             import zarr
             self._reader = _ChunkReader(zarr.open_array(self.path / var, mode='r'), cache_mb)
@@ -319,7 +332,10 @@ class BlockSamples:
 
     def __len__(self): return len(self.meta)
     def __repr__(self):
-        return f"BlockSamples({len(self)} samples: {int((self.meta.label == 1).sum())} EQ, {int((self.meta.label == 0).sum())} nEQ; block {self.T}x{self.H}x{self.W}; {'store ' + str(self.path) if self.path else 'in memory'})"
+        n_eq, n_neq = int((self.meta.label == 1).sum()), int((self.meta.label == 0).sum())
+        where = 'store ' + str(self.path) if self.path else 'in memory'
+        return (f"BlockSamples({len(self)} samples: {n_eq} EQ, {n_neq} nEQ; "
+                f"block {self.T}x{self.H}x{self.W}; {where})")
 
     def window(self, i:int) -> tuple[slice, slice, slice]:
         "The (time, lat, lon) index slices of sample `i`'s block in the field."
@@ -333,8 +349,9 @@ class BlockSamples:
         st, sa, so = self.window(i)
         if self._reader is not None and (out is None or self._reader.arr.dtype == out.dtype):
             return self._reader.read((st.start, sa.start, so.start), (self.T, self.H, self.W), out)
-        x = self._reader.read((st.start, sa.start, so.start), (self.T, self.H,
-                                                               self.W)) if self._reader is not None else self.ds[self.var].isel(time=st, lat=sa, lon=so).values
+        shape = (self.T, self.H, self.W)
+        if self._reader is not None: x = self._reader.read((st.start, sa.start, so.start), shape)
+        else: x = self.ds[self.var].isel(time=st, lat=sa, lon=so).values
         if out is None: return np.asarray(x, np.float32)
         out[...] = x
         return out
@@ -366,12 +383,13 @@ def make_samples(catalog:pd.DataFrame,       # seisnb catalog table (sorted by t
     eq = find_eq_samples(catalog, field_, m_eq, block, n_mean=nm, verbose=verbose)
     pool = find_neq_pool(catalog, field_, m_lim, l1_radius, days, min_mean_events, block, n_mean=nm)
     neq = sample_neq(pool, eq, per_eq, segment_days, seed)
-    meta = pd.concat([eq, neq], ignore_index=True).sort_values(['time', 'label', 'i_lat', 'i_lon'],
-                                                               ascending=[True, False, True, True], kind='stable')
+    meta = pd.concat([eq, neq], ignore_index=True)
+    meta = meta.sort_values(['time', 'label', 'i_lat', 'i_lon'], ascending=[True, False, True, True],
+                            kind='stable')
     if verbose: print(f'nEQ pool: {pool.counts["n_available"]:,} candidates; drew {len(neq)} nEQ for '
                       f'{len(eq)} EQ')
-    return BlockSamples(ds if isinstance(ds, (str, Path)) else field_, meta, block, cache_mb=cache_mb, pool=pool,
-                        segment_days=segment_days)
+    src = ds if isinstance(ds, (str, Path)) else field_
+    return BlockSamples(src, meta, block, cache_mb=cache_mb, pool=pool, segment_days=segment_days)
 
 # %% ../nbs/03_bvalue_samples.ipynb #652c7e56
 @patch
@@ -410,8 +428,8 @@ def _loader_class():
             if bad.any():
                 s.n_filled += int(bad.sum())
                 x[bad] = self.fill
-            return torch.from_numpy(x[:, None] if self.channel else x), torch.from_numpy(ds.y[np.asarray(b,
-                                                                                                         int)])
+            xb = x[:, None] if self.channel else x
+            return torch.from_numpy(xb), torch.from_numpy(ds.y[np.asarray(b, int)])
     return BlockDataLoader
 
 @patch
@@ -431,8 +449,8 @@ def dataloaders(self:BlockSamples,
     from fastai.data.core import DataLoaders
     for nm, ix in (('train_idx', train_idx), ('valid_idx', valid_idx)):
         ix = np.asarray(ix)
-        if len(ix) and (ix.min() < 0 or ix.max() >= len(self)): raise IndexError(f"{nm} holds indices "
-                                                                                 f"outside 0..{len(self) - 1}")
+        if len(ix) and (ix.min() < 0 or ix.max() >= len(self)):
+            raise IndexError(f"{nm} holds indices outside 0..{len(self) - 1}")
     self.n_filled, DL = 0, _loader_class()
     def mk(ix, sh):
         dl = DL(_BlockDS(self, ix), bs=bs, shuffle=sh, drop_last=False, num_workers=num_workers,

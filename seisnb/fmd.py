@@ -173,7 +173,11 @@ def plot_fmd(df:pd.DataFrame,             # a catalog table
     if fit: _draw_gr(ax, m, mc, dm, estimator)
     ax.set(xlabel=f"magnitude ({', '.join(map(str, df['mag_type'].unique()[:3]))}), bins of {dm:g}",
            ylabel='number of events')
-    ax.legend(fontsize=8)
+    n_leg = len(ax.get_legend_handles_labels()[0])
+    lo, hi = ax.get_ylim()
+    frac = min(0.6, 0.075 * n_leg + 0.06)           # the legend's share of the axes height, roughly
+    ax.set_ylim(lo, hi * (hi / lo) ** (frac / (1 - frac)))   # headroom above the data: the legend covers none
+    ax.legend(fontsize=8, loc='upper right')
     return ax
 
 # %% ../nbs/00h_fmd.ipynb #9235eb84
@@ -188,6 +192,9 @@ def plot_cumulative(df:pd.DataFrame, # a catalog table sorted by time
     ax.step(t, np.arange(1, len(df) + 1), where='post', lw=1)
     for i in df['mag'].nlargest(mark).index:
         ax.axvline(t[i], color='crimson', lw=0.7, ls=':')
-        ax.annotate(f"M{df['mag'][i]:.1f} {t[i]:%Y-%m-%d}", (t[i], 0.95 * len(df)), fontsize=8, ha='right')
+        left = t[i] <= t.min() + (t.max() - t.min()) / 2       # label on the side with room, inside the axes
+        ax.annotate(f" M{df['mag'][i]:.1f} {t[i]:%Y-%m-%d} ", (t[i], len(df)), fontsize=8, va='top',
+                    ha='left' if left else 'right')
     ax.set(xlabel='origin time (UTC)', ylabel='cumulative number of events')
+    ax.yaxis.get_major_locator().set_params(integer=True)
     return ax

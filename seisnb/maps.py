@@ -12,8 +12,8 @@ from .records import warn_once
 from .catalog import lon_in_range
 
 # %% auto #0
-__all__ = ['natural_earth_dir', 'setup_cartopy', 'check_extent', 'lon_span', 'crosses_antimeridian', 'unwrap_lon', 'in_box',
-           'plate_boundaries', 'map_axes']
+__all__ = ['natural_earth_dir', 'setup_cartopy', 'check_extent', 'lon_span', 'crosses_antimeridian', 'unwrap_lon', 'round_ticks',
+           'in_box', 'plate_boundaries', 'map_axes']
 
 # %% ../nbs/00d_maps.ipynb #0dfa9f52
 def natural_earth_dir() -> Path|None:
@@ -61,7 +61,7 @@ def check_extent(extent) -> tuple[float, float, float, float]:
 
 # %% ../nbs/00d_maps.ipynb #ed3b4b3a
 def lon_span(extent) -> tuple[float, float]:
-    "The box's longitudes as one increasing range starting at lon_min (lon_max + 360 when given across 180°)."
+    "The box's longitudes as one increasing range from lon_min (lon_max + 360 when given across 180°)."
     e = check_extent(extent)
     b = e[1] if e[1] > e[0] else e[1] + 360
     if b - e[0] > 360: raise ValueError(f"extent spans {b - e[0]:g}° of longitude; expected at most 360")
@@ -79,6 +79,18 @@ def unwrap_lon(lon,     # degrees east, either convention
     "Longitudes moved by multiples of 360° into the box's continuous range [lon_min, lon_min + 360)."
     a = lon_span(extent)[0]
     return (np.asarray(lon, dtype=float) - a) % 360 + a
+
+# %% ../nbs/00d_maps.ipynb #e8cf11f3
+def round_ticks(lo:float, hi:float, # range, degrees
+                n:int=5,            # at most this many ticks
+                interior:bool=True  # only values strictly inside (lo, hi)
+               ) -> np.ndarray:
+    "At most `n` round values (steps 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, ... degrees) in the range."
+    for s in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 30, 45, 60, 90):
+        v = np.arange(np.ceil(lo / s - 1e-9) * s, hi + 1e-9, s)
+        if interior: v = v[(v > lo + 1e-9) & (v < hi - 1e-9)]
+        if len(v) <= n: return np.round(v, 6)
+    return np.array([lo, hi])
 
 # %% ../nbs/00d_maps.ipynb #7659b6b0
 def in_box(lon, lat,       # degrees
@@ -112,6 +124,7 @@ def _cartopy_axes(extent, ax, figsize, resolution):
     "Cartopy axes on a PlateCarree projection centred on the box (so a box across 180° is one piece)."
     import matplotlib.pyplot as plt
     import cartopy.crs as ccrs
+    import matplotlib.ticker as mticker
     a, b = lon_span(extent)
     c = (a + b)/2
     c = c - 360 if c > 180 else c
@@ -122,6 +135,8 @@ def _cartopy_axes(extent, ax, figsize, resolution):
     ax.coastlines(resolution, lw=0.6)
     gl = ax.gridlines(draw_labels=True, lw=0.3, alpha=0.5)
     gl.top_labels = gl.right_labels = False
+    gl.xlocator = mticker.FixedLocator((round_ticks(a, b) + 180) % 360 - 180)   # 185 -> -175 (175°W)
+    gl.ylocator = mticker.FixedLocator(round_ticks(*extent[2:], n=6))
     return ax
 
 # %% ../nbs/00d_maps.ipynb #dc16c0fd

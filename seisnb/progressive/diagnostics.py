@@ -19,7 +19,7 @@ __all__ = ['accuracy_curves', 'plot_accuracy', 'plot_snapshot_accuracy', 'plot_w
 
 # %% ../../nbs/09a_progressive_diagnostics.ipynb #ff102bf7
 def accuracy_curves(hist:pd.DataFrame) -> pd.DataFrame:
-    "Per meta-epoch accuracy with sample-weighted 5- and 20-meta-epoch running means and the cumulative accuracy."
+    "Per meta-epoch accuracy, its sample-weighted 5- and 20-meta-epoch running means, cumulative accuracy."
     c, n = hist.n_correct.astype(float), hist.n.astype(float)
     out = hist[['me', 'val_start', 'n', 'n_correct', 'acc']].copy()
     for w in (5, 20): out[f'run{w}'] = c.rolling(w, min_periods=1).sum() / n.rolling(w, min_periods=1).sum()
@@ -27,7 +27,7 @@ def accuracy_curves(hist:pd.DataFrame) -> pd.DataFrame:
     return out
 
 def plot_accuracy(hist:pd.DataFrame, marks:dict|None=None, ax=None):
-    "Fig. 5: accuracy per meta-epoch coloured by validation size (capped at 50), running means and cumulative accuracy."
+    "Fig. 5: accuracy per meta-epoch coloured by validation size (cap 50), running and cumulative means."
     a = accuracy_curves(hist)
     if ax is None: _, ax = plt.subplots(figsize=(9, 3.5))
     sc = ax.scatter(a.val_start, a.acc, c=a.n.clip(upper=50), cmap='viridis', vmin=0, vmax=50, s=14, zorder=3)
@@ -49,7 +49,7 @@ def plot_accuracy(hist:pd.DataFrame, marks:dict|None=None, ax=None):
 # %% ../../nbs/09a_progressive_diagnostics.ipynb #1e543cb4
 @patch
 def snapshot_accuracy(self:ProgressiveTrainer, every:int=1) -> dict:
-    "{snapshot k: DataFrame(me, cum_acc)} of snapshot k's cumulative accuracy over the validation sets after it."
+    "{snapshot k: DataFrame(me, cum_acc)}: snapshot k's cumulative accuracy on the validation sets after it."
     if not self.cfg['snapshots']: raise ValueError("this run kept no snapshots (snapshots=False)")
     H = self.history
     out = {}
@@ -67,7 +67,7 @@ def snapshot_accuracy(self:ProgressiveTrainer, every:int=1) -> dict:
     return out
 
 def plot_snapshot_accuracy(snaps:dict, hist:pd.DataFrame, ax=None):
-    "Fig. 6: cumulative accuracy of every snapshot on later data (darker = newer) and of the progressive model (black)."
+    "Fig. 6: cumulative accuracy of each snapshot on later data (darker: newer), progressive model in black."
     if ax is None: _, ax = plt.subplots(figsize=(9, 3.5))
     cm = plt.get_cmap('Blues')
     K = max(snaps) if snaps else 1
@@ -97,7 +97,7 @@ def plot_weight_change(history:list, axs=None):
     axs[1].set_ylabel('per block')
     axs[2].set_ylabel('per block / n params')
     axs[2].set_xlabel('meta-epoch')
-    axs[1].legend(fontsize=7, ncol=5)
+    axs[1].legend(fontsize=7, loc='center left', bbox_to_anchor=(1.01, 0.5))   # beside the lines
     return axs[0].figure
 
 # %% ../../nbs/09a_progressive_diagnostics.ipynb #920ef5df
@@ -105,16 +105,17 @@ def roc_report(y,               # 0/1 labels
                score,           # scores in [0, 1]
                thr:float=0.5    # the fixed decision threshold
               ) -> dict:
-    "ROC curve, AUC, the Youden-optimal threshold, and metrics + confusion matrix at `thr` and at the optimum."
+    "ROC curve, AUC, the Youden-optimal threshold, metrics and confusion matrix at `thr` and at the optimum."
     from sklearn.metrics import roc_curve, roc_auc_score
     y, s = np.asarray(y).astype(int), np.asarray(score, float)
-    if not 0 < y.sum() < len(y): raise ValueError(f"ROC needs both classes; got {int(y.sum())} EQ of {len(y)} samples")
+    if not 0 < y.sum() < len(y):
+        raise ValueError(f"ROC needs both classes; got {int(y.sum())} EQ of {len(y)} samples")
     fpr, tpr, th = roc_curve(y, s)
     j = int(np.argmax(tpr - fpr))
     opt = float(min(th[j], 1.0))
     m, mo = binary_metrics(y, s, thr), binary_metrics(y, s, opt)
-    return dict(fpr=fpr, tpr=tpr, thresholds=th, auc=float(roc_auc_score(y, s)), opt_thr=opt, at_thr=m, at_opt=mo,
-                confusion=np.array([[m['tn'], m['fp']], [m['fn'], m['tp']]]))
+    return dict(fpr=fpr, tpr=tpr, thresholds=th, auc=float(roc_auc_score(y, s)), opt_thr=opt, at_thr=m,
+                at_opt=mo, confusion=np.array([[m['tn'], m['fp']], [m['fn'], m['tp']]]))
 
 def _val_frame(hist:list) -> pd.DataFrame:
     "One row per validation sample of a history: meta-epoch, sample index, score."
@@ -144,7 +145,7 @@ def plot_roc_report(rep:dict, thr:float=0.5, ax=None, title:str=''):
     return ax.figure
 
 def roc_by_period(hist:list, labels, n_periods:int=6) -> list:
-    "Fig. D.11: split the meta-epochs into `n_periods` equal runs and compute a `roc_report` for each (None where one class is missing)."
+    "Fig. D.11: a `roc_report` for each of `n_periods` equal runs of meta-epochs (None: a class missing)."
     vf = _val_frame(hist)
     y = np.asarray(labels)[vf.idx.to_numpy()]
     mes = np.array([r['me'] for r in hist])
@@ -153,8 +154,8 @@ def roc_by_period(hist:list, labels, n_periods:int=6) -> list:
     for a, b in zip(edges[:-1], edges[1:]):
         sel = ((vf.me >= a) & (vf.me < b)).to_numpy()
         ok = sel.any() and 0 < y[sel].sum() < sel.sum()
-        out.append(dict(me0=int(np.ceil(a)), me1=int(np.ceil(b)) - 1, rep=roc_report(y[sel],
-                                                                                     vf.score[sel]) if ok else None))
+        rep = roc_report(y[sel], vf.score[sel]) if ok else None
+        out.append(dict(me0=int(np.ceil(a)), me1=int(np.ceil(b)) - 1, rep=rep))
     return out
 
 def plot_roc_by_period(periods:list):
@@ -220,7 +221,7 @@ def plot_output_vs(meta:pd.DataFrame, idx, score, mag_bins=(5, 5.25, 5.5, 6, 9),
 def later_accuracy(hist:pd.DataFrame, # `history_df()` of a run
                    frac:float=0.5     # share of the last meta-epochs pooled, in (0, 1]
                   ) -> dict:
-    "Pooled accuracy of the last `frac` of meta-epochs, its Wilson interval, chance level and exact chance interval."
+    "Pooled accuracy of the last `frac` of meta-epochs, its Wilson interval, chance level, exact interval."
     if not 0 < frac <= 1: raise ValueError(f"frac must be in (0, 1]; got {frac}")
     if not len(hist): raise ValueError("empty history: no meta-epoch was trained")
     h = hist.iloc[int(len(hist)*(1 - frac)):]

@@ -20,7 +20,7 @@ def _rng(seed) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 def _bin(m, dm):
-    "Magnitudes binned to `dm` with the library's one rule (`seisnb.bvalue.bin_magnitudes`); dm None/0: unchanged."
+    "Magnitudes binned to `dm` by the one rule, `seisnb.bvalue.bin_magnitudes` (dm None or 0: as given)."
     return m if not dm else bin_magnitudes(m, dm)
 
 def gr_magnitudes(n:int,                 # number of magnitudes
