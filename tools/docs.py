@@ -174,32 +174,55 @@ def execute_all(out_dir:Path, pages:list[str]|None=None, n_workers:int=2, slow:b
             _log(f"  {r['page']}: {r['status']} in {r['wall_s']} s")
     return [done[p] for p in pages]
 
-_PROC = ("import os, sys; os.chdir(sys.argv[3]); os.environ['IN_TEST'] = '1'\n"
-         "from nbdev.serve_drv import exec_nb\nfrom nbdev.processors import FilterDefaults\n"
-         "from pathlib import Path\nexec_nb(Path(sys.argv[1]), Path(sys.argv[2]), FilterDefaults)\n")
+_PROC_MANY = ("import os, sys, json, time, traceback; os.chdir(sys.argv[1]); os.environ['IN_TEST'] = '1'\n"
+              "from nbdev.serve_drv import exec_nb\nfrom nbdev.processors import FilterDefaults\n"
+              "from pathlib import Path\n"
+              "for src, dst in json.loads(sys.argv[2]):\n"
+              "    t0 = time.time(); err = ''\n"
+              "    try: exec_nb(Path(src), Path(dst), FilterDefaults)\n"
+              "    except Exception: err = traceback.format_exc()[-3000:]\n"
+              "    res = dict(page=Path(src).name, wall_s=round(time.time()-t0, 1), error=err)\n"
+              "    print('@@page ' + json.dumps(res), flush=True)\n")
 
-def process_one(src:Path, dst:Path, timeout:int=900) -> dict:
-    "nbdev's docs processing (`FilterDefaults`, as `nbdev_docs` applies it) of one executed notebook."
-    t0 = time.time()
+def process_many(pairs:list[tuple[Path, Path]], timeout:int=1800) -> list[dict]:
+    """nbdev's docs processing of several executed notebooks in ONE Python process, as nbdev's own
+    `nbdev_proc_nbs` does in each of its workers: torch, fastai and seisnb are imported once for the
+    `show_doc` cells of every page, not once per page. A page that fails fails alone."""
     env = dict(os.environ, MPLBACKEND='Agg')
-    r = subprocess.run([sys.executable, '-c', _PROC, str(src), str(dst), str(ROOT)], env=env,
-                       capture_output=True, text=True, timeout=timeout)
-    err = '' if r.returncode == 0 and Path(dst).exists() else r.stderr[-3000:]
-    return dict(page=Path(src).name, status='ok' if not err else 'FAILED', wall_s=round(time.time()-t0, 1),
-                error=err)
+    try:
+        r = subprocess.run([sys.executable, '-c', _PROC_MANY, str(ROOT),
+                            json.dumps([[str(a), str(b)] for a, b in pairs])], env=env, capture_output=True,
+                           text=True, timeout=timeout)
+        out, crash = r.stdout, ('' if r.returncode == 0 else r.stderr[-3000:])
+    except subprocess.TimeoutExpired as e:
+        out, crash = (e.stdout or b'').decode() if isinstance(e.stdout, bytes) else (e.stdout or ''), \
+            f'nbdev processing timed out after {timeout} s'
+    done = {}
+    for line in out.splitlines():
+        if line.startswith('@@page '):
+            d = json.loads(line[7:]); done[d['page']] = d
+    res = []
+    for src, dst in pairs:
+        d = done.get(Path(src).name, dict(page=Path(src).name, wall_s=0, error=crash or 'not processed'))
+        if not d['error'] and not Path(dst).exists(): d['error'] = f'{dst} was not written'
+        res.append(dict(page=d['page'], status='ok' if not d['error'] else 'FAILED', wall_s=d['wall_s'],
+                        error=d['error']))
+    return res
 
 def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_workers:int=2) -> list[dict]:
-    "Quarto's input in `proc_dir`: the site files and every executed page, processed by nbdev."
+    "Quarto's input in `proc_dir`: the site files and every executed page, processed by nbdev (n_workers)."
     pages = pages or sidebar_entries()
     proc_dir.mkdir(parents=True, exist_ok=True)
     for f in SITE_FILES:
         if (NBS/f).exists(): shutil.copy2(NBS/f, proc_dir/f)
     todo = [p for p in pages if (exec_dir/p).exists()]
-    with ThreadPoolExecutor(max(1, n_workers)) as ex:
-        futs = {ex.submit(process_one, exec_dir/p, proc_dir/p): p for p in todo}
-        done = {}
+    n = max(1, min(n_workers, len(todo)))
+    chunks = [[(exec_dir/p, proc_dir/p) for p in todo[k::n]] for k in range(n)]
+    done = {}
+    with ThreadPoolExecutor(n) as ex:
+        futs = [ex.submit(process_many, c) for c in chunks if c]
         for f in _progress(as_completed(futs), total=len(futs), desc='nbdev processing'):
-            r = f.result(); done[r['page']] = r
+            for r in f.result(): done[r['page']] = r
     return [done.get(p, dict(page=p, status='FAILED', wall_s=0, error='not executed')) for p in pages]
 
 def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800,
