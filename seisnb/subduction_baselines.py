@@ -20,8 +20,9 @@ from .subduction import (exclusion_split, magnitude_classes, select_features, Se
 
 # %% auto #0
 __all__ = ['BASELINES', 'FEATURE_MODELS', 'CONTEXT_MODELS', 'DETERMINISTIC', 'region_majority', 'nearest_segment', 'random_f1',
-           'feature_model', 'context_matrix', 'predict_split', 'within_training_f1', 'compare_models', 'loro_compare',
-           'region_recovery', 'region_markers', 'equal_runs', 'shared_magnitude']
+           'feature_model', 'context_matrix', 'predict_split', 'within_training_f1', 'compare_models',
+           'compact_results', 'results_frame', 'loro_compare', 'region_recovery', 'region_markers', 'equal_runs',
+           'shared_magnitude']
 
 # %% ../nbs/08b_subduction_baselines.ipynb #d52dcc04
 def region_majority(table:pd.DataFrame,  # segment table with `region`
@@ -72,8 +73,9 @@ def feature_model(kind:str,         # 'hgb', 'hgb_k8', 'extra_trees', 'random_fo
                  ):
     "An unfitted scikit-learn classifier (pipeline) for the segment features, class-balanced."
     imp, bal = SimpleImputer(strategy='median'), 'balanced'
-    hgb = lambda: HistGradientBoostingClassifier(max_iter=60, learning_rate=0.1, max_leaf_nodes=15, max_bins=32,
-                                                 l2_regularization=1.0, class_weight=bal, random_state=seed)
+    hgb = lambda: HistGradientBoostingClassifier(max_iter=60, learning_rate=0.1, max_leaf_nodes=15,
+                                                 max_bins=32, l2_regularization=1.0, class_weight=bal,
+                                                 random_state=seed)
     forest = dict(n_estimators=n_trees, min_samples_leaf=2, class_weight=bal, random_state=seed, n_jobs=1)
     makers = {'hgb': lambda: hgb(), 'hgb_k8': lambda: make_pipeline(imp, SelectKBest(f_classif, k=8), hgb()),
               'extra_trees': lambda: make_pipeline(imp, ExtraTreesClassifier(**forest)),
@@ -155,7 +157,10 @@ def within_training_f1(name:str,            # model name, as in `predict_split`
     return classification_metrics(y[va][pick], y_pred=p[pick])['macro_f1']
 
 # %% ../nbs/08b_subduction_baselines.ipynb #d76acb32
-DETERMINISTIC = ('region_majority', 'nearest_segment', 'logreg')
+# Models whose fit does not depend on the seed: the rules, the logistic regression and gradient boosting (its
+# random_state acts only on early stopping, off below 10,000 rows, and on binning subsamples above 200,000)
+DETERMINISTIC = ('region_majority', 'nearest_segment', 'logreg', 'hgb', 'hgb_k8', 'context',
+                 'context_features')
 
 def compare_models(table:pd.DataFrame,  # segment table
                    tasks:dict,          # {task: thresholds}
@@ -163,8 +168,9 @@ def compare_models(table:pd.DataFrame,  # segment table
                    distances=(0, 300, 600), # exclusion distances, km
                    scenarios=range(5),  # test portions
                    seeds=(0,),          # seeds of the models with randomness
-                   within:bool|list=False, # also the within-training score (first seed): True, or these models
+                   within:bool|list=False, # within-training score too (first seed): True, or these models
                    progress_bar:bool|None=None, # progress bar (None: only in a terminal)
+                   seeds_of:dict|None=None, # {model: seeds} replacing `seeds` for these models
                    **kw,                # passed to `predict_split`
                   ) -> pd.DataFrame:
     "One row per (task, distance, scenario, model, seed): test macro F1, within-training F1, chance level."
@@ -174,28 +180,75 @@ def compare_models(table:pd.DataFrame,  # segment table
         y, (tr, te) = magnitude_classes(table['mw'], th), exclusion_split(table, s, d)
         chance = random_f1(y[te], np.bincount(y[tr], minlength=len(th) + 1))
         for name in names:
-            for seed in (seeds[:1] if name in DETERMINISTIC else seeds):
+            ss = list((seeds_of or {}).get(name, seeds))
+            for seed in (ss[:1] if name in DETERMINISTIC else ss):
                 p = predict_split(name, table, feats, y, tr, te, seed=seed, **kw)
                 wf = np.nan
-                if (within is True or name in (within or ())) and seed == seeds[0]:
+                if (within is True or name in (within or ())) and seed == ss[0]:
                     wf = within_training_f1(name, table, feats, y, tr, seed=seed, **kw)
                 f1 = classification_metrics(y[te], y_pred=p, n_classes=len(th) + 1)['macro_f1']
                 rows.append(dict(task=task, d_km=d, scenario=s, model=name, seed=seed, chance=chance, f1=f1,
                                  f1_within=wf))
     return pd.DataFrame(rows)
 
+# %% ../nbs/08b_subduction_baselines.ipynb #a3e9c2d1
+def _r4(v): return None if v is None or not np.isfinite(v) else round(float(v), 4)
+
+def compact_results(res:pd.DataFrame,           # rows from `compare_models`
+                    lo:pd.DataFrame|None=None,  # rows from `loro_compare`
+                    **extra,                    # further JSON-able entries (parameters, run time, ...)
+                   ) -> dict:
+    "Nested, rounded results: f1[task][model][d] per scenario and seed, within and chance per scenario."
+    out = dict(f1={}, within={}, chance={}, **extra)
+    for (task, name, d), g in res.groupby(['task', 'model', 'd_km'], sort=False):
+        g = g.sort_values(['scenario', 'seed'])
+        out['f1'].setdefault(task, {}).setdefault(name, {})[str(d)] = [
+            [_r4(v) for v in gs.f1] for _, gs in g.groupby('scenario')]
+        w = g.dropna(subset=['f1_within'])
+        if len(w):
+            out['within'].setdefault(task, {}).setdefault(name, {})[str(d)] = [_r4(v) for v in w.f1_within]
+    for (task, d), g in res.groupby(['task', 'd_km']):
+        out['chance'].setdefault(task, {})[str(d)] = [_r4(v) for v in g.groupby('scenario').chance.first()]
+    if lo is not None:
+        out['loro'] = {t: {n: [_r4(v) for v in gm.sort_values('seed').f1] for n, gm in gt.groupby('model')}
+                       for t, gt in lo.groupby('task')}
+    return out
+
+
+# %% ../nbs/08b_subduction_baselines.ipynb #a3e9c2d2
+def results_frame(d:dict,   # from `compact_results` (or its JSON file)
+                 ) -> pd.DataFrame:
+    "The long table (task, model, d_km, scenario, seed, f1, f1_within, chance) of a compact result."
+    par = d.get('params', {})
+    rows = []
+    for task, by_model in d['f1'].items():
+        for name, by_d in by_model.items():
+            for dk, per_s in by_d.items():
+                scen = par.get('scenarios', range(len(per_s)))
+                wi = d.get('within', {}).get(task, {}).get(name, {}).get(dk)
+                for k, (s, vals) in enumerate(zip(scen, per_s)):
+                    for j, v in enumerate(vals):
+                        rows.append(dict(task=task, model=name, d_km=int(dk), scenario=s,
+                                         seed=par.get('seeds', range(len(vals)))[j], f1=v,
+                                         f1_within=wi[k] if wi is not None and j == 0 else np.nan,
+                                         chance=d['chance'][task][dk][k]))
+    return pd.DataFrame(rows)
+
+
 # %% ../nbs/08b_subduction_baselines.ipynb #6f5eeecd
 def loro_compare(table:pd.DataFrame,   # segment table
                  tasks:dict,           # {task: thresholds}
                  names:list,           # model names; baselines fall back to the training majority
                  seeds=(0,),           # seeds of the models with randomness
+                 seeds_of:dict|None=None, # {model: seeds} replacing `seeds` for these models
                  **kw,                 # passed to `predict_split`
                 ) -> pd.DataFrame:
     "Pooled macro F1 of leave-one-region-out predictions, per (task, model, seed)."
     feats, reg, rows = select_features(table)[0], table['region'].to_numpy(), []
     for (task, th), name in itertools.product(tasks.items(), names):
         y = magnitude_classes(table['mw'], th)
-        for seed in (seeds[:1] if name in DETERMINISTIC else seeds):
+        ss = list((seeds_of or {}).get(name, seeds))
+        for seed in (ss[:1] if name in DETERMINISTIC else ss):
             pred = np.empty_like(y)
             for r in np.unique(reg):
                 pred[reg == r] = predict_split(name, table, feats, y, reg != r, reg == r, seed=seed, **kw)
