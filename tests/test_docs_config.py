@@ -36,8 +36,18 @@ import pytest
 sys.path.insert(0, str(ROOT/'tools'))
 from docs import directives, sidebar_entries  # noqa: E402
 
+def _module_nodes(tree) -> list:
+    "The nodes that run at module level: not inside function, lambda or class bodies."
+    out, todo = [], list(ast.iter_child_nodes(tree))
+    scoped = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        if not isinstance(n, scoped): todo += list(ast.iter_child_nodes(n))
+    return out
+
 def _bound(nodes) -> set:
-    "Names a cell binds (imports, assignments, defs, arguments)."
+    "Names a cell binds at module level (imports, assignments, defs; not a function's arguments or locals)."
     b = set()
     for n in nodes:
         if isinstance(n, (ast.Import, ast.ImportFrom)):
@@ -45,7 +55,6 @@ def _bound(nodes) -> set:
                 if a.name == '*': b |= _star(n.module)
                 else: b.add(a.asname or a.name.split('.')[0])
         elif isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)): b.add(n.id)
-        elif isinstance(n, ast.arg): b.add(n.arg)
         elif isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)): b.add(n.name)
         elif isinstance(n, ast.ExceptHandler) and n.name: b.add(n.name)
     return b
@@ -87,7 +96,7 @@ def mixed_import_cells(nb_path) -> list[str]:
         nodes = list(ast.walk(tree))
         export = bool(d.keys() & {'export', 'exports', 'exporti', 'exec_doc'})
         if not export and not any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes): continue
-        mine = _bound(nodes)
+        mine = _bound(_module_nodes(tree))
         missing = _run_time_loads(tree) - mine - known
         if missing and not export and '*' not in known:
             out.append(f'cell {i} (uses {sorted(missing)[:4]}): ' + s.strip().splitlines()[0][:60])
@@ -99,9 +108,10 @@ def test_mixed_import_checker(tmp_path):
     cells = [dict(cell_type='code', source=s, metadata={}) for s in
              ('import numpy as np', '#| export\nimport os\nX = 1', 'import os\nx = os.getcwd()', 'y = 1',
               'import torch\ntorch.set_num_threads(1)',
-              'import os\nprint(X, x, y, np, [len(z) for z in os.listdir()])')]
+              'import os\nprint(X, x, y, np, [len(z) for z in os.listdir()])',
+              '#| export\ndef f(seed): return seed', 'import os\nprint(seed)')]
     fn.write_text(json.dumps(dict(cells=cells)))
-    assert mixed_import_cells(fn) == ["cell 5 (uses ['y']): import os"]
+    assert mixed_import_cells(fn) == ["cell 5 (uses ['y']): import os", "cell 7 (uses ['seed']): import os"]
 
 # Chapters with such cells at 22:00 UTC on 2026-12-01: their docs pages fail nbdev's processing
 # (owners: H2 00, H4 05/05a, H5 08b, H6 09). Remove a chapter once its imports moved to the imports cell
