@@ -1,6 +1,8 @@
 # seisnb: the two set-up commands (see README).
 #   make test  - create .venv if missing, install (constraints-pinned), then export/clean checks, nbdev_test,
-#                pytest (2 xdist workers), and the docs check of the executed, processed pages (docs-check)
+#                pytest (2 xdist workers), and the docs check of the pages nbdev_test executed (each notebook
+#                runs once), processed by nbdev as for Quarto (docs-check)
+#   make test-long - the long parameter sets (tier 'long' of tools/run_notebooks.PARAM_SETS) with their bounds
 #   make run   - install the same way, execute every notebook headless with papermill into runs/<timestamp>/
 #   make docs  - execute the chapters (inline figures), nbdev-process them into _docs_build/proc (Quarto's
 #                input), then quarto render into _docs/; without quarto it stops there with an error
@@ -20,7 +22,7 @@ NBDEV_FLAGS ?=
 # pytest-xdist workers for `make pytest` (0: no xdist); tests that share one fixture are grouped (loadgroup)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install test run check-sync nbdev-test pytest bench clean-runs docs preview lab docs-check
+.PHONY: install test test-long run check-sync nbdev-test pytest bench clean-runs docs preview lab docs-check
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "error: no Python >= 3.10 found (tried python3.11, python3; got '$(PYTHON)'); seisnb is tested on Python 3.11: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -50,8 +52,12 @@ check-sync: install
 
 # nbdev_test runs every notebook with its small defaults; the metric bounds written in the notebooks
 # (rec.metric(..., bounds=...)) fail it. Cells flagged `#| slow` run only when asked: make nbdev-test NBDEV_FLAGS=slow
+# tools/nbtest.py is nbdev's nbdev_test (same function, same flags) that also keeps each executed notebook in
+# NBTEST_SAVE, so the docs check processes those pages instead of executing every notebook a second time.
+NBTEST_SAVE ?= _docs_build/nbtest
 nbdev-test: install
-	MPLBACKEND=Agg $(BIN)/nbdev_test --n_workers $(NBDEV_WORKERS) --timing $(if $(NBDEV_FLAGS),--flags "$(NBDEV_FLAGS)")
+	MPLBACKEND=Agg $(BIN)/python tools/nbtest.py --n_workers $(NBDEV_WORKERS) --timing --save $(NBTEST_SAVE) \
+	  $(if $(NBDEV_FLAGS),--flags "$(NBDEV_FLAGS)")
 
 # pytest runs everything a notebook cannot hold (bad-input batteries, kill-and-resume, distributed runs, the
 # parameter sets, package checks) on PYTEST_WORKERS processes. The docs build check (tests/test_docs_build.py)
@@ -61,11 +67,17 @@ pytest: install
 	  $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "FAIL: pytest collected no tests"; exit 1; fi; exit $$rc
 
+# The parameter sets of tier 'long' (tools/run_notebooks.PARAM_SETS: the 3000-day known-answer runs, the Japan
+# run for both class definitions, the 7-distance subduction sweep; about 40 min on 2 cores) with their bounds.
+test-long: install
+	@SEISNB_LONG_SETS=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests/test_known_answer.py -ra -k test_param_set \
+	  $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
+
 test: install
 	$(MAKE) check-sync
 	$(MAKE) nbdev-test
 	$(MAKE) pytest
-	$(MAKE) docs-check DOCS_TESTS=tests/test_docs_build.py
+	$(MAKE) docs-check DOCS_TESTS=tests/test_docs_build.py DOCS_EXECUTED=$(NBTEST_SAVE)
 
 run: install
 	$(BIN)/python tools/run_notebooks.py
@@ -87,8 +99,11 @@ preview: install
 
 # The CI check of the docs up to Quarto's input, on one build (reused by `make preview` afterwards).
 DOCS_TESTS ?= tests/test_docs_build.py tests/test_docs_opening.py tests/test_docs_config.py
+# DOCS_EXECUTED=<folder of tools/nbtest.py --save>: reuse the pages nbdev_test executed (make test sets it)
+DOCS_EXECUTED ?=
 docs-check: install
-	$(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS); \
+	$(BIN)/python tools/docs.py build --no-render --workers $(DOCS_WORKERS) \
+	  $(if $(DOCS_EXECUTED),--executed $(DOCS_EXECUTED)); \
 	SEISNB_DOCS_BUILD=_docs_build $(BIN)/python -m pytest $(DOCS_TESTS) -ra
 
 LAB_PORT ?= 8888

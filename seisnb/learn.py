@@ -191,23 +191,26 @@ def dataset_dls(train_ds,            # torch Dataset (items `(x, y)`)
                 valid_ds,            # torch Dataset
                 bs:int=64,           # training batch size
                 valid_bs:int=512,    # validation batch size
-                seed:int=0,          # order of the training batches (ignored with `sampler`)
+                seed:int|None=0,     # order of the training batches (ignored with `sampler`); None: drawn
+                                     # from python's `random` as it stands (the caller seeded it)
                 sampler=None,        # torch Sampler over `train_ds` (replaces shuffling)
                 device=None,         # see `get_device`
                 num_workers:int=0,   # worker processes (0: in the main process)
                 drop_last:bool|None=None, # drop the last partial training batch (None: if len(train_ds) > bs)
+                empty_valid:bool=False, # allow an empty `valid_ds` (a trainer that validates by itself)
                ) -> DataLoaders:
     "fastai DataLoaders over two torch Datasets."
     for name, ds in (('train_ds', train_ds), ('valid_ds', valid_ds)):
         if not hasattr(ds, '__getitem__') or not hasattr(ds, '__len__'):
             raise TypeError(f"{name} is a {type(ds).__name__}; expected a map-style torch Dataset")
-        if len(ds) == 0: raise ValueError(f"{name} is empty; expected at least one sample")
+        if len(ds) == 0 and not (empty_valid and name == 'valid_ds'):
+            raise ValueError(f"{name} is empty; expected at least one sample")
     dev, st = get_device(device), random.getstate()
-    random.seed(seed)  # fastai's DataLoader draws its shuffling generator from python's `random`
+    if seed is not None: random.seed(seed)  # fastai's DataLoader draws its shuffling generator from `random`
     if drop_last is None: drop_last = len(train_ds) > bs
     trn = SamplerDL(train_ds, sampler=sampler, bs=bs, shuffle=sampler is None, drop_last=drop_last,
                     num_workers=num_workers, device=dev)
-    random.setstate(st)
+    if seed is not None: random.setstate(st)
     val = DataLoader(valid_ds, bs=valid_bs, num_workers=num_workers, device=dev)
     return DataLoaders(trn, val, device=dev)
 

@@ -137,10 +137,11 @@ def figure(self:RunRecord,
            fig,           # a matplotlib Figure
            key:str,       # file stem
            dpi:int=110):  # resolution of the PNG
-    "Save a matplotlib figure as `<key>.png` in the run's figure folder; returns `fig`."
+    """Save a matplotlib figure as `<key>.png` in the run's figure folder; returns `fig`. In memory
+    (`out_dir=None`) nothing is written, but `figures` still lists the figure's path in a run folder."""
+    rel = f'figures/{self.name}/{key}.png'
+    self.figures.append(rel)
     if self.out_dir:
-        fn = self.out_dir/'figures'/self.name/f'{key}.png'
-        fig.savefig(fn, dpi=dpi, bbox_inches='tight')
-        self.figures.append(str(fn.relative_to(self.out_dir)))
+        fig.savefig(self.out_dir/rel, dpi=dpi, bbox_inches='tight')
         self._write()
     return fig

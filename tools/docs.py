@@ -7,7 +7,10 @@
    `_docs_build/exec/`, with inline figures (the kernels get matplotlib's inline backend even
    when `MPLBACKEND=Agg` is set around them); cells marked `#| eval: false` never run and cells
    marked `#| slow` run only with `--slow`, as under `nbdev_test`; the committed notebooks are
-   only read;
+   only read. With `--executed DIR` (what `make test` does) the pages that `tools/nbtest.py --save DIR`
+   executed under `nbdev_test` are reused as they are (unless their notebook changed since), so each
+   notebook runs once per `make test`; they lack what papermill would add: the `seisnb` logger's lines on
+   stderr and the figure files in `_docs_build/records/`;
 3. runs nbdev's own notebook processing (`nbdev.processors.FilterDefaults`, what `nbdev_docs`
    does before Quarto: front matter, `show_doc`, hidden and export cells removed, links) on the
    executed copies into `_docs_build/proc/`, next to the site config: this folder is exactly
@@ -181,6 +184,27 @@ def execute_all(out_dir:Path, pages:list[str]|None=None, n_workers:int=2, slow:b
             _log(f"  {r['page']}: {r['status']} in {r['wall_s']} s")
     return [done[p] for p in pages]
 
+def reuse_executed(src:Path, out_dir:Path, pages:list[str], slow:bool=False) -> tuple[list[dict], list[str]]:
+    """Copy into `out_dir` the pages `tools/nbtest.py --save src` executed under `nbdev_test` (make test runs
+    each notebook once): their execute records, and the pages still to execute here (not saved there, failed,
+    run with other flags, or changed since: the source's SHA-256 differs)."""
+    sys.path.insert(0, str(ROOT/'tools'))
+    from nbtest import sha256
+    src, done, todo = Path(src), [], []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for p in pages:
+        stf = src/f'{Path(p).stem}.status.json'
+        st = json.loads(stf.read_text()) if stf.exists() else {}
+        same_flags = ('slow' in st.get('flags', '').split()) == slow
+        if st.get('status') == 'ok' and (src/p).exists() and same_flags and st.get('sha256') == sha256(NBS/p):
+            shutil.copy2(src/p, out_dir/p)
+            nb = json.loads((NBS/p).read_text(encoding='utf-8'))
+            n_skip = sum(skip_reason(c, slow) is not None for c in nb['cells'])
+            done.append(dict(page=p, status='ok', wall_s=st['wall_s'], skipped_cells=n_skip, error='',
+                             figures=st.get('figures', []), executed_by='nbdev_test'))
+        else: todo.append(p)
+    return done, todo
+
 _PROC_MANY = ("import os, sys, json, time, traceback; os.chdir(sys.argv[1]); os.environ['IN_TEST'] = '1'\n"
               "from nbdev.serve_drv import exec_nb\nfrom nbdev.processors import FilterDefaults\n"
               "from pathlib import Path\n"
@@ -233,20 +257,25 @@ def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_worke
     return [done.get(p, dict(page=p, status='FAILED', wall_s=0, error='not executed')) for p in pages]
 
 def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800,
-          update:bool=False) -> dict:
-    "Execute, then process, the pages into `out/exec`, `out/proc` (figures: `out/records`), `out/build.json`."
+          update:bool=False, executed:Path|None=None) -> dict:
+    """Execute, then process, the pages into `out/exec`, `out/proc` (figures: `out/records`), `out/build.json`.
+    With `executed` (a `tools/nbtest.py --save` folder) the pages nbdev_test executed there are reused."""
     pages = pages or sidebar_entries()
     out = Path(out)
     old = json.loads((out/'build.json').read_text()) if update and (out/'build.json').exists() else None
     if old is None:
         for sub in ('exec', 'proc', 'records'): shutil.rmtree(out/sub, ignore_errors=True)
     t0 = time.time()
-    ex = execute_all(out/'exec', pages, n_workers, slow, timeout, record_dir=out/'records')
+    reused, todo = reuse_executed(executed, out/'exec', pages, slow) if executed else ([], pages)
+    if reused: _log(f'{len(reused)} pages as nbdev_test executed them ({executed}); executing {len(todo)}')
+    ran = execute_all(out/'exec', todo, n_workers, slow, timeout, record_dir=out/'records') if todo else []
+    by = {r['page']: r for r in reused + ran}
+    ex = [by[p] for p in pages]
     t1 = time.time()
     pr = process_all(out/'exec', out/'proc', pages, n_workers)
     t2 = time.time()
     res = dict(pages=pages, execute=ex, process=pr, execute_s=round(t1-t0, 1), process_s=round(t2-t1, 1),
-               n_workers=n_workers, slow=slow)
+               n_workers=n_workers, slow=slow, reused=[r['page'] for r in reused])
     if old is not None:   # --update: these pages rebuilt, the others kept; pages in sidebar order
         new = {r['page'] for r in ex}
         allp = sidebar_entries()
@@ -331,7 +360,8 @@ def _report(res:dict):
     print(f"executed {len(res['pages'])} pages in {res['execute_s']} s, processed in {res['process_s']} s "
           f"({res['n_workers']} workers)")
     for e, p in zip(res['execute'], res['process']):
-        line = f"  {e['page']:<32} execute {e['status']:<6} {e['wall_s']:>7} s   process {p['status']}"
+        how = 'nbdev_test' if e.get('executed_by') == 'nbdev_test' else 'execute'
+        line = f"  {e['page']:<32} {how:<10} {e['status']:<6} {e['wall_s']:>7} s   process {p['status']}"
         if e['skipped_cells']: line += f"   ({e['skipped_cells']} cells not run: eval: false / slow)"
         print(line)
     for r in res['execute'] + res['process']:
@@ -347,6 +377,8 @@ def main(argv=None) -> int:
     b.add_argument('--out', default=str(BUILD))
     b.add_argument('--no-render', action='store_true',
                    help='stop before Quarto (no error when it is missing)')
+    b.add_argument('--executed', help='a `tools/nbtest.py --save` folder: reuse the pages nbdev_test executed '
+                   '(unchanged since), execute only the others')
     b.add_argument('--update', action='store_true',
                    help='rebuild only --only pages into an existing build, keep the rest')
     p = sub.add_parser('preview', help='render the processed pages to HTML with nbconvert')
@@ -372,7 +404,7 @@ def main(argv=None) -> int:
             print(f'error: --only names pages that are not in nbs/sidebar.yml: {unknown}', file=sys.stderr)
             return 2
         pages = [p for p in sidebar_entries() if p in want]
-    res = build(out, pages, a.workers, a.slow, update=a.update)
+    res = build(out, pages, a.workers, a.slow, update=a.update, executed=a.executed and Path(a.executed))
     _report(res)
     ok = all(r['status'] == 'ok' for r in res['execute'] + res['process'])
     if a.no_render: return 0 if ok else 1

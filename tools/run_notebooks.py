@@ -16,16 +16,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 
-# Papermill parameter sets (nbs/params/<name>.yaml) that the main job runs after the defaults,
-# as {name: (notebook stem, dataset it needs or None)}: the known-answer validation of the
-# progressive b-value network (planted drop vs null control), the CI-scale live run of the b-value
-# forecaster on the real Japan catalog, and the full real-data sweep of the subduction classifier across
-# exclusion distances, each where its dataset is available. Longer user runs (nbs/params/05a_cv.yaml,
-# 06a_seeds.yaml, 08b_real.yaml, 09_japan.yaml, the *_paper.yaml sets) are run by hand with papermill.
-PARAM_SETS = {'09_planted': ('09e_progressive_known_answer', None),
-              '09_null': ('09e_progressive_known_answer', None),
-              '09_japan_ci': ('09f_progressive_japan', 'japan_usgs'),
-              '08_real': ('08_subduction', 'megathrust')}
+# Papermill parameter sets (nbs/params/<name>.yaml) that the main job (`make run`) runs after the defaults,
+# as {name: (notebook stem, dataset it needs or None, tier)}, each where its dataset is available:
+# - tier 'test' also runs in `make test` (tests/test_known_answer.py), at the smallest scale that still means
+#   something: the null control of the progressive b-value network at the default catalog length (the default
+#   run itself is the planted known answer), the CI-scale live Japan run for Model14.9, and the real-data
+#   subduction sweep at 0 and 600 km (3 seeds);
+# - tier 'long' runs in `make run` and `make test-long` (the same bounds): the 3000-day planted and null
+#   known-answer runs, the Japan run for both class definitions, the 7-distance subduction sweep.
+# Longer user runs (nbs/params/05a_cv.yaml, 06a_seeds.yaml, 08b_real.yaml, 09_japan.yaml, the *_paper.yaml sets)
+# are run by hand with papermill.
+PARAM_SETS = {'09_null_ci': ('09e_progressive_known_answer', None, 'test'),
+              '09_japan_ci49': ('09f_progressive_japan', 'japan_usgs', 'test'),
+              '08_real_ci': ('08_subduction', 'megathrust', 'test'),
+              '09_planted': ('09e_progressive_known_answer', None, 'long'),
+              '09_null': ('09e_progressive_known_answer', None, 'long'),
+              '09_japan_ci': ('09f_progressive_japan', 'japan_usgs', 'long'),
+              '08_real': ('08_subduction', 'megathrust', 'long')}
+TIERS = ('test', 'long')
+
+def param_sets(tier:str|None=None) -> list[str]:
+    "Names of the parameter sets of `tier` ('test', 'long'; None: all), in PARAM_SETS order."
+    if tier is not None and tier not in TIERS: raise ValueError(f'tier must be one of {TIERS} or None; got {tier!r}')
+    return [k for k, v in PARAM_SETS.items() if tier is None or v[2] == tier]
 
 def param_set_available(name:str) -> bool:
     "True if the dataset parameter set `name` needs is in the local mirror (or it needs none)."

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
 from fastcore.basics import patch
 from fastcore.foundation import L
-from ..learn import set_seed, get_device, learner, predict, classification_metrics, n_params, _jsonable
+from ..learn import (set_seed, get_device, learner, dataset_dls, predict, classification_metrics, n_params,
+                          _jsonable)
 from ..bsamples import to_days, segment_index
 
 # %% auto #0
@@ -474,10 +474,9 @@ def _skip(self:ProgressiveTrainer, v:int, reason:str) -> dict:
 def _fit_pool(self:ProgressiveTrainer, idx, w) -> BlockDS:
     "Train `epochs` epochs on the pool samples `idx` with weights `w`; return the training dataset."
     bs, tds = self.cfg['bs'], BlockDS(self.samples, idx, w, fill=self.cfg['fill'])
-    dl = DataLoader(tds, bs=bs, shuffle=True, drop_last=False, device=self.device)
-    empty = DataLoader(BlockDS(self.samples, idx[:0]), bs=bs,
-                       device=self.device)   # validation happens once, after
-    self.learn.dls = DataLoaders(dl, empty, device=self.device)
+    # validation happens once, after; the shuffling comes from the meta-epoch's seed (`step`)
+    self.learn.dls = dataset_dls(tds, BlockDS(self.samples, idx[:0]), bs=bs, valid_bs=bs, seed=None,
+                                 device=self.device, drop_last=False, empty_valid=True)
     self.learn.dls.n_inp = 1                       # batches are (x, y, w): one input, two targets
     self.learn.fit(self.cfg['epochs'], self.cfg['lr'])
     return tds
