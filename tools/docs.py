@@ -357,7 +357,9 @@ def render(proc_dir:Path=BUILD/'proc', site_dir:Path=ROOT/'_docs') -> Path:
     return Path(site_dir)
 
 def _report(res:dict):
-    print(f"executed {len(res['pages'])} pages in {res['execute_s']} s, processed in {res['process_s']} s "
+    n_re = len(res.get('reused', []))
+    how = f" ({n_re} as nbdev_test executed them, {len(res['pages']) - n_re} executed here)" if n_re else ''
+    print(f"{len(res['pages'])} pages{how}: executing {res['execute_s']} s, processing {res['process_s']} s "
           f"({res['n_workers']} workers)")
     for e, p in zip(res['execute'], res['process']):
         how = 'nbdev_test' if e.get('executed_by') == 'nbdev_test' else 'execute'
