@@ -7,7 +7,7 @@ of their bounds is dropped. The only papermill runs of the suite:
   progressive training): a planted precursory b-value drop must be detected clearly better than
   chance on the later period, and the same catalog without the plant must stay inside the chance
   interval;
-- the live CI-scale run of the b-value forecaster on the real Japan catalog, network beside the rate baselines;
+- the live CI-scale run of the b-value forecaster on the real Japan catalog, beside the rate baselines;
 - the real-data subduction sweep (F1 against exclusion distance, 2 and 3 classes, LRP);
 the real-data sets are skipped where their dataset is not in the local mirror."""
 import json, os
@@ -35,9 +35,10 @@ def test_param_set_is_complete(name):
     set_bounds(name)
 
 def test_tiers():
-    "Every set has a tier, and every notebook with a long set is also checked by a test-scale set in make test."
+    "Every set has a tier; every notebook with a long set also has a test-tier set (run by make test)."
     assert all(v[2] in TIERS for v in PARAM_SETS.values())
-    assert param_sets() == list(PARAM_SETS) and set(param_sets('test')) | set(param_sets('long')) == set(PARAM_SETS)
+    assert param_sets() == list(PARAM_SETS)
+    assert set(param_sets('test')) | set(param_sets('long')) == set(PARAM_SETS)
     tested = {PARAM_SETS[t][0] for t in param_sets('test')}
     assert not {PARAM_SETS[n][0] for n in param_sets('long')} - tested
     with pytest.raises(ValueError, match="tier must be one of"): param_sets('short')
@@ -46,7 +47,7 @@ LONG = os.environ.get('SEISNB_LONG_SETS', '') not in ('', '0')
 
 @pytest.mark.parametrize('name', sorted(PARAM_SETS))
 def test_param_set(name, tmp_path):
-    if PARAM_SETS[name][2] == 'long' and not LONG:
+    if name in param_sets('long') and not LONG:
         pytest.skip(f'{name} is a long parameter set (make run; make test-long runs it with its bounds)')
     if not param_set_available(name): pytest.skip(f'dataset {PARAM_SETS[name][1]!r} not in the local data mirror')
     nb, params = param_set(name)

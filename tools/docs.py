@@ -258,7 +258,7 @@ def process_all(exec_dir:Path, proc_dir:Path, pages:list[str]|None=None, n_worke
 
 def build(out:Path=BUILD, pages:list[str]|None=None, n_workers:int=2, slow:bool=False, timeout:int=1800,
           update:bool=False, executed:Path|None=None) -> dict:
-    """Execute, then process, the pages into `out/exec`, `out/proc` (figures: `out/records`), `out/build.json`.
+    """Execute, then process, the pages into `out/exec`, `out/proc` (figures: `out/records`), `build.json`.
     With `executed` (a `tools/nbtest.py --save` folder) the pages nbdev_test executed there are reused."""
     pages = pages or sidebar_entries()
     out = Path(out)
@@ -379,8 +379,8 @@ def main(argv=None) -> int:
     b.add_argument('--out', default=str(BUILD))
     b.add_argument('--no-render', action='store_true',
                    help='stop before Quarto (no error when it is missing)')
-    b.add_argument('--executed', help='a `tools/nbtest.py --save` folder: reuse the pages nbdev_test executed '
-                   '(unchanged since), execute only the others')
+    b.add_argument('--executed', help='a `tools/nbtest.py --save` folder: reuse the pages nbdev_test '
+                   'executed (unchanged since), execute only the others')
     b.add_argument('--update', action='store_true',
                    help='rebuild only --only pages into an existing build, keep the rest')
     p = sub.add_parser('preview', help='render the processed pages to HTML with nbconvert')

@@ -7,9 +7,9 @@ notebook runs exactly as under `nbdev_test` (nbdev's `test_nb`: the skip flags o
 metric bounds written in the notebook enforced). The one addition: with `--save DIR`, each notebook that
 passes is written with its outputs (figures included: execnb's `CaptureShell` uses matplotlib's inline
 backend) to `DIR/<name>.ipynb`, and `DIR/<name>.status.json` records the SHA-256 of the source notebook, the
-wall time, the test flags it ran with and the figures its `RunRecord` recorded. The docs check (`tools/docs.py build --executed DIR`)
-processes those pages instead of executing every notebook a second time; a page whose source changed since
-(another digest) is executed again there.
+wall time, the test flags it ran with and the figures its `RunRecord` recorded. The docs check
+(`tools/docs.py build --executed DIR`) processes those pages instead of executing every notebook a second
+time; a page whose source changed since (another digest) is executed again there.
 """
 from __future__ import annotations
 import argparse, hashlib, json, sys, time
@@ -35,7 +35,7 @@ def _body(src:str) -> str:
 
 def merge_outputs(src:dict, executed) -> dict:
     """The source notebook `src` (json) with the outputs of the executed notebook (nbdev's processed copy, in
-    which front-matter cells may be added or removed, but code cells never are), matched code cell by code cell."""
+    which front-matter cells may be added or removed, but code cells never are), code cell by code cell."""
     code = [c for c in src['cells'] if c['cell_type'] == 'code']
     ran = [c for c in executed.cells if c.cell_type == 'code']
     if len(code) != len(ran): raise ValueError(f'{len(code)} code cells in the source, {len(ran)} executed')

@@ -24,8 +24,8 @@ NBS = ROOT/'nbs'
 #   subduction sweep at 0 and 600 km (3 seeds);
 # - tier 'long' runs in `make run` and `make test-long` (the same bounds): the 3000-day planted and null
 #   known-answer runs, the Japan run for both class definitions, the 7-distance subduction sweep.
-# Longer user runs (nbs/params/05a_cv.yaml, 06a_seeds.yaml, 08b_real.yaml, 09_japan.yaml, the *_paper.yaml sets)
-# are run by hand with papermill.
+# Longer user runs (nbs/params/05a_cv.yaml, 06a_seeds.yaml, 08b_real.yaml, 09_japan.yaml,
+# 09_japan_paper_blocks.yaml, the *_paper.yaml sets) are run by hand with papermill.
 PARAM_SETS = {'09_null_ci': ('09e_progressive_known_answer', None, 'test'),
               '09_japan_ci49': ('09f_progressive_japan', 'japan_usgs', 'test'),
               '08_real_ci': ('08_subduction', 'megathrust', 'test'),
@@ -37,7 +37,8 @@ TIERS = ('test', 'long')
 
 def param_sets(tier:str|None=None) -> list[str]:
     "Names of the parameter sets of `tier` ('test', 'long'; None: all), in PARAM_SETS order."
-    if tier is not None and tier not in TIERS: raise ValueError(f'tier must be one of {TIERS} or None; got {tier!r}')
+    if tier is not None and tier not in TIERS:
+        raise ValueError(f'tier must be one of {TIERS} or None; got {tier!r}')
     return [k for k, v in PARAM_SETS.items() if tier is None or v[2] == tier]
 
 def param_set_available(name:str) -> bool:
