@@ -458,9 +458,9 @@ def _segment_table(data:str):
                                           "or ../shared/data beside the repository)")
     import tempfile
     from seisnb.synth.subduction import write_synth_subduction
-    d = Path(tempfile.mkdtemp(prefix='seisnb_synth_'))
-    write_synth_subduction(d)
-    return read_megathrust(d), 'synthetic (seisnb.synth.subduction)'
+    with tempfile.TemporaryDirectory(prefix='seisnb_synth_') as d:   # read into memory, then removed
+        write_synth_subduction(d)
+        return read_megathrust(d), 'synthetic (seisnb.synth.subduction)'
 
 # %% ../nbs/09d_cli.ipynb #103a4af1
 def cmd_sweep(a) -> int:

@@ -19,8 +19,8 @@ from scipy.stats import rankdata
 # %% auto #0
 __all__ = ['LRP_RULES', 'flatten_sequential', 'lrp_steps', 'lrp', 'layer_sums', 'conservation_error', 'feature_maps',
            'plot_feature_maps', 'channel_correlation', 'redundant_fraction', 'match_channels', 'class_prototype',
-           'amplitude_spectrum', 'log_amplitude_ratio', 'spectral_centroid', 'plot_relevance', 'relevance_spread',
-           'randomisation_check', 'amplitude_envelope', 'saliency', 'randomisation_table']
+           'amplitude_spectrum', 'log_amplitude_ratio', 'spectral_centroid', 'plot_relevance', 'evidence',
+           'relevance_spread', 'randomisation_check', 'amplitude_envelope', 'saliency', 'randomisation_table']
 
 # %% ../nbs/06_interpret.ipynb #bac92ee8
 _PASS = (nn.ReLU, nn.LeakyReLU, nn.Dropout, nn.Identity)
@@ -513,19 +513,27 @@ def plot_relevance(x,                     # one window (C, L)
 LRP_RULES = {'epsilon': dict(rule='epsilon'), 'beta0': dict(rule='alphabeta', beta=0.0),
              'beta0.5': dict(rule='alphabeta', beta=0.5), 'beta1': dict(rule='alphabeta', beta=1.0)}
 
-# %% ../nbs/06_interpret.ipynb #64f6cc7d
-def relevance_spread(R,              # relevance (N, C, L) or (N, L)
-                     fs:float|None=None, # Hz; None: the spread is in samples
-                     sign=None       # +1/-1 per window (e.g. the sign of the logit); None: +1
-                    ) -> np.ndarray:
-    "sigma_LRP: standard deviation of time weighted by positive relevance (components summed), per window."
+# %% ../nbs/06_interpret.ipynb #57ced849
+def evidence(R,          # relevance (N, C, L) or (N, L)
+             logit=None  # (N,) logits or signs: relevance becomes evidence for the decision; None (or 0): +1
+            ) -> np.ndarray:
+    "Components summed and signed by the decision: e(t) = sign(logit) * sum_c R_c(t), (N, L)."
     R = R.detach().cpu().numpy() if isinstance(R, torch.Tensor) else np.asarray(R, dtype=float)
     if R.ndim == 3: R = R.sum(1)
     if R.ndim != 2: raise ValueError(f"R has shape {R.shape}; expected (N, C, L) or (N, L)")
-    s = np.ones(len(R)) if sign is None else np.sign(np.asarray(sign, dtype=float)).reshape(-1)
-    if len(s) != len(R): raise ValueError(f"sign has {len(s)} entries; expected one per window ({len(R)})")
-    w = np.clip(R * s[:, None], 0, None)
-    t = np.arange(R.shape[1]) / (fs or 1.0)
+    s = np.ones(len(R)) if logit is None else np.sign(np.asarray(logit, dtype=float)).reshape(-1)
+    if len(s) != len(R):
+        raise ValueError(f"{len(s)} logits (signs) for {len(R)} windows; expected one per window")
+    return R * np.where(s == 0, 1, s)[:, None]
+
+# %% ../nbs/06_interpret.ipynb #64f6cc7d
+def relevance_spread(R,              # relevance (N, C, L) or (N, L)
+                     fs:float|None=None, # Hz; None: the spread is in samples
+                     sign=None       # +1/-1 per window (e.g. the logit; see `evidence`); None: +1
+                    ) -> np.ndarray:
+    "sigma_LRP: standard deviation of time weighted by positive relevance (components summed), per window."
+    w = np.clip(evidence(R, sign), 0, None)
+    t = np.arange(w.shape[1]) / (fs or 1.0)
     tot = w.sum(1)
     with np.errstate(invalid='ignore', divide='ignore'):
         mu = (w * t).sum(1) / tot

@@ -10,10 +10,10 @@ import pandas as pd
 import torch
 from obspy.signal.trigger import ar_pick, classic_sta_lta
 from obspy.signal.filter import bandpass
-from .interpret import lrp, LRP_RULES, amplitude_envelope, _rowwise_spearman
+from .interpret import lrp, LRP_RULES, amplitude_envelope, evidence, _rowwise_spearman
 
 # %% auto #0
-__all__ = ['ar_pick_ps', 'sta_lta_s_pick', 'add_s_picks', 'evidence', 'arrival_metrics', 'control_rows', 'seed_summary']
+__all__ = ['ar_pick_ps', 'sta_lta_s_pick', 'add_s_picks', 'arrival_metrics', 'control_rows', 'seed_summary']
 
 # %% ../nbs/06a_interpret_controls.ipynb #beb78b54
 _AR_KW = dict(f1=1.0, f2=20.0, lta_p=1.0, sta_p=0.1, lta_s=4.0, sta_s=1.0, m_p=2, m_s=8, l_p=0.1, l_s=0.2)
@@ -76,18 +76,6 @@ def add_s_picks(records:list,        # dicts with data (3, n) ZNE, fs, p_sample 
         rows.append(dict(row, p_ar_s=(p_ar - p) / fs, sp_ar_s=(s_ar - p) / fs, sp_stalta_s=(s_sl - p) / fs,
                          status='kept' if ok else 'pickers disagree'))
     return pd.DataFrame(rows)
-
-# %% ../nbs/06a_interpret_controls.ipynb #57ced849
-def evidence(R,          # relevance (N, C, L) or (N, L)
-             logit=None  # (N,) logits: the sign turns relevance into evidence for the decision; None: +1
-            ) -> np.ndarray:
-    "Components summed and signed by the decision: e(t) = sign(logit) * sum_c R_c(t), (N, L)."
-    R = R.detach().cpu().numpy() if isinstance(R, torch.Tensor) else np.asarray(R, dtype=float)
-    if R.ndim == 3: R = R.sum(1)
-    if R.ndim != 2: raise ValueError(f"R has shape {R.shape}; expected (N, C, L) or (N, L)")
-    s = np.ones(len(R)) if logit is None else np.sign(np.asarray(logit, dtype=float)).reshape(-1)
-    if len(s) != len(R): raise ValueError(f"logit has {len(s)} entries; expected one per window ({len(R)})")
-    return R * np.where(s == 0, 1, s)[:, None]
 
 # %% ../nbs/06a_interpret_controls.ipynb #0d854746
 def arrival_metrics(e,               # evidence (N, L), e.g. from `evidence`
